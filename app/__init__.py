@@ -1,0 +1,179 @@
+"""The application factory."""
+import logging
+
+from flask import Flask
+
+from config import BASE_DIR, DEV_SECRET_KEY, INSTANCE_DIR, config_for
+
+log = logging.getLogger("bazaar")
+
+
+def create_app(config_class=None, overrides=None):
+    """Build the app from a config class (or its name) plus optional overrides."""
+    if config_class is None or isinstance(config_class, str):
+        config_class = config_for(config_class)
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides or {})
+    check_config(app)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+
+    register_logging(app)
+    register_proxy_fix(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_cli(app)
+    log.info("Bazaar %s", describe_mode(app))
+    return app
+
+
+def check_config(app):
+    if app.config["ENV_NAME"] != "production":
+        return
+    for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
+        value = app.config.get(name) or ""
+        if value == DEV_SECRET_KEY or len(value) < 32:
+            raise RuntimeError(
+                f"Production needs a random {name} of at least 32 characters in the "
+                "environment; refusing to start."
+            )
+
+
+def describe_mode(app):
+    """One line saying which real services this process uses and which embedded stand-ins."""
+    cfg = app.config
+    database = cfg["SQLALCHEMY_DATABASE_URI"].split("://")[0].split("+")[0]
+    parts = [
+        f"{cfg['ENV_NAME']} mode",
+        f"database: {database}",
+        "jobs: RQ on Redis" if cfg.get("REDIS_URL") else "jobs: in-process",
+        f"mail: SMTP {cfg['MAIL_SERVER']}" if cfg.get("MAIL_SERVER") else "mail: outbox",
+        "payments: Stripe" if cfg.get("STRIPE_SECRET_KEY") else "payments: offline test",
+        "media: ImageKit" if cfg.get("IMAGEKIT_PRIVATE_KEY") else "media: local files",
+    ]
+    return ", ".join(parts)
+
+
+def register_logging(app):
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_proxy_fix(app):
+    """Behind nginx, take the client address and scheme from the trusted proxy headers."""
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_extensions(app):
+    from app.extensions import csrf, db, jobs, login_manager, mail, migrate, socketio
+    from app.services.auth_session import load_user_from_session_id
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user_from_session_id)
+    csrf.init_app(app)
+    register_limiter(app)
+    mail.init_app(app)
+    jobs.init_app(app)
+    register_google_client(app)
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("REDIS_URL"),
+        manage_session=False,
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from app.services.sqlite import enable_sqlite_pragmas
+
+        with app.app_context():
+            enable_sqlite_pragmas(db.engine)
+
+
+def register_limiter(app):
+    """Flask-Limiter keeps `enabled` on the one shared Limiter object, so several apps in one
+    process (tests) would flip it for each other; each app's own setting is applied per request."""
+    from app.extensions import limiter
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    enabled = app.config["RATELIMIT_ENABLED"]
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = enabled
+
+
+def register_google_client(app):
+    """One OAuth registry per app, so apps built with and without Google stay apart."""
+    if not app.config.get("GOOGLE_CLIENT_ID"):
+        return
+    from authlib.integrations.flask_client import OAuth
+
+    oauth = OAuth(app)
+    app.extensions["google_oidc"] = oauth.register(
+        "google",
+        client_id=app.config["GOOGLE_CLIENT_ID"],
+        client_secret=app.config["GOOGLE_CLIENT_SECRET"],
+        server_metadata_url=app.config["GOOGLE_DISCOVERY_URL"],
+        client_kwargs={"scope": "openid email profile"},
+    )
+
+
+def register_blueprints(app):
+    from blueprints.account import bp as account_bp
+    from blueprints.admin import bp as admin_bp
+    from blueprints.api import bp as api_bp
+    from blueprints.auth import bp as auth_bp
+    from blueprints.media import bp as media_bp
+    from blueprints.seller import bp as seller_bp
+    from blueprints.storefront import bp as storefront_bp
+
+    app.register_blueprint(storefront_bp)
+    app.register_blueprint(media_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(seller_bp, url_prefix="/seller")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_error_handlers(app):
+    from blueprints.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app):
+    from app.templating import register
+
+    register(app)
+
+
+def register_security_headers(app):
+    from app.security import register
+
+    register(app)
+
+
+def register_cli(app):
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""HTTP edges of Bazaar, one package per domain."""

@@ -1,0 +1,141 @@
+"""Configuration read from the environment; the embedded default needs none of it."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("BAZAAR_INSTANCE_DIR", BASE_DIR / "instance"))
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Base settings shared by every environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'bazaar.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    # Rate limits (Flask-Limiter); storage follows REDIS_URL
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
+    RATELIMIT_OTP = os.environ.get("RATELIMIT_OTP", "20 per minute")
+
+    # One-time codes
+    OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 5 * 60)
+    OTP_RESEND_COOLDOWN_SECONDS = _env_int("OTP_RESEND_COOLDOWN_SECONDS", 60)
+    OTP_MAX_ATTEMPTS = _env_int("OTP_MAX_ATTEMPTS", 3)
+    OTP_ATTEMPT_LOCK_SECONDS = _env_int("OTP_ATTEMPT_LOCK_SECONDS", 30 * 60)
+    OTP_MAX_SENDS_PER_HOUR = _env_int("OTP_MAX_SENDS_PER_HOUR", 5)
+    OTP_SPAM_LOCK_SECONDS = _env_int("OTP_SPAM_LOCK_SECONDS", 60 * 60)
+    PASSWORD_RESET_TOKEN_SECONDS = _env_int("PASSWORD_RESET_TOKEN_SECONDS", 15 * 60)
+
+    # JSON API tokens
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or SECRET_KEY
+    JWT_ACCESS_TOKEN_SECONDS = _env_int("JWT_ACCESS_TOKEN_SECONDS", 15 * 60)
+    JWT_REFRESH_TOKEN_SECONDS = _env_int("JWT_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600)
+
+    # Mail: SMTP when MAIL_SERVER is set, the database outbox otherwise
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Bazaar <no-reply@bazaar.local>")
+    # Flask-Mail suppresses sending under TESTING; tests use a real SMTP server instead.
+    MAIL_SUPPRESS_SEND = False
+
+    # Payments and media (used by later capabilities; empty means offline/local)
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or None
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY") or None
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET") or None
+    IMAGEKIT_PRIVATE_KEY = os.environ.get("IMAGEKIT_PRIVATE_KEY") or None
+    IMAGEKIT_PUBLIC_KEY = os.environ.get("IMAGEKIT_PUBLIC_KEY") or None
+    IMAGEKIT_URL_ENDPOINT = os.environ.get("IMAGEKIT_URL_ENDPOINT") or None
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(INSTANCE_DIR / "uploads"))
+
+    # Sign in with Google (OpenID Connect); hidden unless configured
+    GOOGLE_CLIENT_ID = os.environ.get("GOOGLE_CLIENT_ID") or None
+    GOOGLE_CLIENT_SECRET = os.environ.get("GOOGLE_CLIENT_SECRET") or None
+    GOOGLE_DISCOVERY_URL = os.environ.get(
+        "GOOGLE_DISCOVERY_URL", "https://accounts.google.com/.well-known/openid-configuration"
+    )
+
+    # How many reverse proxies (nginx) stand in front; their X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    SITE_NAME = os.environ.get("SITE_NAME", "Bazaar")
+    # Absolute links in emails and jobs, which run outside any request.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    CURRENCY = os.environ.get("CURRENCY", "USD")
+
+
+class DevelopmentConfig(Config):
+    """The embedded default: `make run` on a laptop."""
+
+
+class TestingConfig(Config):
+    """Tests: a throwaway database and services chosen by BAZAAR_TEST_* variables."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-only-for-the-test-suite"
+    JWT_SECRET_KEY = "testing-jwt-secret-key-only-for-the-test-suite"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("BAZAAR_TEST_DATABASE_URL", "sqlite://")
+    REDIS_URL = os.environ.get("BAZAAR_TEST_REDIS_URL") or None
+    RATELIMIT_ENABLED = False
+    MAIL_SERVER = None
+    STRIPE_SECRET_KEY = None
+    GOOGLE_CLIENT_ID = None
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(Config):
+    """A real deployment: refuses to start with development secrets."""
+
+    ENV_NAME = "production"
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 1)
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name=None):
+    """Pick a config class by name, defaulting to BAZAAR_ENV or development."""
+    return CONFIGS[name or os.environ.get("BAZAAR_ENV", "development")]
