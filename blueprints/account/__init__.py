@@ -1,0 +1,9 @@
+"""The signed-in person's own account pages."""
+from flask import Blueprint
+
+from blueprints.guards import require_login
+
+bp = Blueprint("account", __name__)
+require_login(bp)
+
+from blueprints.account import views  # noqa: E402,F401

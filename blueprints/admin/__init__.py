@@ -1,0 +1,10 @@
+"""The admin portal: running the whole marketplace."""
+from flask import Blueprint
+
+from app.models.accounts import Role
+from blueprints.guards import require_role
+
+bp = Blueprint("admin", __name__)
+require_role(bp, Role.ADMIN)
+
+from blueprints.admin import views  # noqa: E402,F401
