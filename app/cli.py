@@ -1,0 +1,55 @@
+"""Flask CLI commands: create-admin, seed-demo, worker."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.models.accounts import Role, User
+from app.models.base import utcnow
+from app.services import accounts
+from app.services.passwords import hash_password, password_problems
+
+
+def register(app):
+    app.cli.add_command(create_admin)
+    app.cli.add_command(worker)
+    from app.seed.command import seed_demo
+
+    app.cli.add_command(seed_demo)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", default="Administrator", show_default=True)
+@click.password_option()
+@with_appcontext
+def create_admin(email, name, password):
+    """Create an admin account (there is no public admin sign-up)."""
+    email = accounts.normalise_email(email)
+    if "@" not in email:
+        raise click.BadParameter("Enter a valid email address.", param_hint="--email")
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        raise click.BadParameter(" ".join(problems), param_hint="--password")
+    user = accounts.find_user(email)
+    if user is not None and user.role != Role.ADMIN:
+        raise click.ClickException(f"{email} already has a {user.role} account.")
+    if user is None:
+        user = User(email=email, name=name, role=Role.ADMIN)
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    user.email_verified_at = user.email_verified_at or utcnow()
+    db.session.commit()
+    click.echo(f"Admin {email} is ready; log in at /auth/login.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+@with_appcontext
+def worker(burst):
+    """Run an RQ worker (with scheduler) for every queue."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL to run a worker; without it jobs run in-process.")
+    from workers.worker import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst)

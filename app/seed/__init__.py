@@ -1,0 +1,1 @@
+"""Demo data: a living marketplace for `make run` and for benchmarks."""
