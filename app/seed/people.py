@@ -11,8 +11,8 @@ from app.seed.bulk import DAY, ShopInfo, insert_rows
 from app.seed.items import CATEGORY_TREE
 from app.services.passwords import hash_password
 
-DEMO_SELLER = "seller@bazaar.test"
-DEMO_SHOPPER = "shopper@bazaar.test"
+DEMO_SELLER = "seller@bazaar.example"
+DEMO_SHOPPER = "shopper@bazaar.example"
 DEMO_PASSWORD = "bazaar-demo-2026"
 PLATFORM_FEE_BPS = 1000
 
@@ -58,11 +58,11 @@ def _place(rng, index=None):
 def create_accounts(seed):
     """Sellers (one per shop) and shoppers, all verified, all with the demo password."""
     rng = seed.rng
-    sellers = [DEMO_SELLER] + [f"seller{n:03d}@bazaar.test"
+    sellers = [DEMO_SELLER] + [f"seller{n:03d}@bazaar.example"
                                for n in range(2, seed.shops_wanted + 1)]
-    shoppers = [DEMO_SHOPPER] + [f"shopper{n:03d}@bazaar.test"
+    shoppers = [DEMO_SHOPPER] + [f"shopper{n:03d}@bazaar.example"
                                  for n in range(2, seed.shoppers_wanted + 1)]
-    existing = set(db.session.scalars(select(User.email).where(User.email.like("%@bazaar.test"))))
+    existing = set(db.session.scalars(select(User.email).where(User.email.like("%@bazaar.example"))))
     taken = sorted(existing.intersection(sellers + shoppers))
     if taken:
         raise SeedConflict(f"Demo accounts already exist ({', '.join(taken[:3])}, ...).")

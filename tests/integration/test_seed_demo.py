@@ -61,8 +61,8 @@ def test_seed_creates_shops_products_and_variants_with_their_own_stock(seeded):
         assert multi and any(len(set(s)) > 1 for s in multi)
         skus = db.session.scalars(select(ProductVariant.sku)).all()
         assert len(skus) == len(set(skus))
-        seller = db.session.scalar(select(User).filter_by(email="seller@bazaar.test"))
-        shopper = db.session.scalar(select(User).filter_by(email="shopper@bazaar.test"))
+        seller = db.session.scalar(select(User).filter_by(email="seller@bazaar.example"))
+        shopper = db.session.scalar(select(User).filter_by(email="shopper@bazaar.example"))
         assert seller.role == Role.SELLER and seller.is_verified
         assert shopper.role == Role.SHOPPER and len(shopper.addresses) == 1
         assert verify_password(seller.password_hash, "bazaar-demo-2026")
@@ -154,3 +154,12 @@ def test_the_same_seed_builds_the_same_catalogue(app, runner):
     empty_tables(app)
     assert runner.invoke(args=SMALL).exit_code == 0
     assert snapshot() == first
+
+
+@pytest.mark.parametrize("email, landing", [
+    ("shopper@bazaar.example", "/"), ("seller@bazaar.example", "/seller/"),
+])
+def test_demo_accounts_log_in_through_the_real_form(seeded, client, email, landing):
+    response = client.post("/auth/login", data={"email": email, "password": "bazaar-demo-2026"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
