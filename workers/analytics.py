@@ -1,0 +1,6 @@
+"""Analytics jobs."""
+from app.services import analytics
+
+
+def store_event(event):
+    analytics.store_event(event)
