@@ -92,6 +92,10 @@ class Config:
     # How many reverse proxies (nginx) stand in front; their X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
+    # Listing counts, facets and page ids are cached this long (seconds); products are always
+    # re-read fresh, so a hidden product disappears at once.
+    LISTING_CACHE_SECONDS = _env_int("LISTING_CACHE_SECONDS", 45)
+
     SITE_NAME = os.environ.get("SITE_NAME", "Bazaar")
     # Absolute links in emails and jobs, which run outside any request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
@@ -117,6 +121,7 @@ class TestingConfig(Config):
     GOOGLE_CLIENT_ID = None
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True
+    LISTING_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

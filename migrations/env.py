@@ -18,6 +18,15 @@ def get_engine():
     return current_app.extensions['migrate'].db.engine
 
 
+# Search structures made by raw SQL in migration 0003, not declared on the models: autogenerate
+# must not try to drop them.
+SEARCH_OBJECTS = {"search_vector", "ix_products_search_vector"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    return not (name and (name.startswith("products_fts") or name in SEARCH_OBJECTS))
+
+
 def get_engine_url():
     try:
         return get_engine().url.render_as_string(hide_password=False).replace(
@@ -87,6 +96,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

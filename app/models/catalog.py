@@ -60,6 +60,13 @@ class Category(Base):
         return f"<Category {self.id} {self.slug}>"
 
 
+# The price a shopper pays before events, as the listing SQL and its index spell it.
+EFFECTIVE_PRICE_SQL = (
+    "(CASE WHEN (sale_price_cents IS NOT NULL AND sale_price_cents < regular_price_cents) "
+    "THEN sale_price_cents ELSE regular_price_cents END)"
+)
+
+
 class Product(TimestampMixin, Base):
     __tablename__ = "products"
     __table_args__ = (
@@ -71,6 +78,14 @@ class Product(TimestampMixin, Base):
         CheckConstraint("rating_count >= 0", name="rating_count_nonnegative"),
         CheckConstraint("sold_count >= 0", name="sold_count_nonnegative"),
         Index("ix_products_shop_id_status", "shop_id", "status"),
+        # Storefront listing indexes (migration 0003): one per sort order, plus a covering
+        # index for counts and facets. The price expression must match the listing SQL.
+        Index("ix_products_listing_newest", "status", "deleted_at", "created_at"),
+        Index("ix_products_listing_price", "status", "deleted_at", text(EFFECTIVE_PRICE_SQL)),
+        Index("ix_products_listing_rating", "status", "deleted_at", "rating_avg", "rating_count"),
+        Index("ix_products_listing_popular", "status", "deleted_at", "sold_count"),
+        Index("ix_products_listing_facets", "status", "deleted_at", "shop_id", "category_id",
+              "subcategory_id", "brand", "rating_avg", "regular_price_cents", "sale_price_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,6 +196,8 @@ class ProductVariant(Base):
         UniqueConstraint("product_id", "color", "size"),
         CheckConstraint("stock >= 0", name="stock_nonnegative"),
         CheckConstraint("price_cents IS NULL OR price_cents >= 0", name="price_nonnegative"),
+        Index("ix_product_variants_color", "color", "product_id"),
+        Index("ix_product_variants_size", "size", "product_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,179 @@
+"""Storefront listing and search: one page of visible products, its facets and suggestions."""
+from dataclasses import dataclass, replace
+from math import ceil
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, defer, selectinload
+
+from app.extensions import db
+from app.models.catalog import Product
+from app.services.catalog import is_visible
+from app.services.listing_facets import FacetCounter
+from app.services.listing_filters import (  # noqa: F401 (the listing's public names)
+    SORTS,
+    ListingFilters,
+    cache_seconds,
+    major_units,
+    parse_filters,
+    vocabulary,
+)
+from app.services.listing_query import filtered, ordered
+from app.services.search import parse_query
+from app.services.ttl_cache import cached, make_key
+
+PER_PAGE = 24
+# Deep pages cost an OFFSET walk and help nobody: past 2,400 products, narrow the search.
+MAX_PAGES = 100
+MAX_SUGGESTIONS = 6
+
+
+class ResultPage(Pagination):
+    """A Flask-SQLAlchemy page built from items and a total fetched already (the total may
+    come from the count cache), so the pagination macro renders it like any other."""
+
+    def _query_items(self):
+        return self._query_args["items"]
+
+    def _query_count(self):
+        return self._query_args["total"]
+
+    @property
+    def pages(self):
+        return min(super().pages, MAX_PAGES)
+
+    @property
+    def capped(self):
+        """More products match than the pages reach."""
+        return (self.total or 0) > MAX_PAGES * self.per_page
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled listing URL: an active-filter chip, or a suggestion with its result count."""
+
+    label: str
+    args: dict
+    count: int | None = None
+
+
+@dataclass
+class Listing:
+    filters: ListingFilters
+    page: ResultPage
+    facets: dict
+    chips: list
+    suggestions: list
+    messages: list
+    category_name: str | None = None
+    subcategory_name: str | None = None
+
+
+def listing_page(args, now=None):
+    """The listing a query string ({name: [values]}) asks for."""
+    vocab = vocabulary()
+    filters, messages = parse_filters(args, vocab)
+    return browse(filters, messages, now, vocab)
+
+
+def browse(filters, messages=(), now=None, vocab=None):
+    """The page of products `filters` asks for (its page clamped to the last one)."""
+    vocab = vocab or vocabulary()
+    counter = FacetCounter(vocab, now)
+    messages = list(messages)
+    total = counter.total(filters)
+    last = min(max(1, ceil(total / PER_PAGE)), MAX_PAGES)
+    if filters.page > last:
+        if total:
+            messages.append(f"There {'is' if last == 1 else 'are'} only {last} "
+                            f"page{'' if last == 1 else 's'} of results; here is the last.")
+        filters = replace(filters, page=last)
+    page = ResultPage(page=filters.page, per_page=PER_PAGE, max_per_page=None, error_out=False,
+                      items=_page_items(filters, now), total=total)
+    names = {row[1]: row[2] for row in vocab["categories"]}
+    chips = active_filters(filters, names)
+    return Listing(
+        filters=filters, page=page, facets=counter.facets(filters),
+        chips=[link for link, _relaxed in chips],
+        suggestions=[] if total else _suggestions(counter, filters, chips),
+        messages=messages, category_name=names.get(filters.category),
+        subcategory_name=names.get(filters.subcategory),
+    )
+
+
+def _page_items(filters, now):
+    """The products of one page, with their shop and images, in the page's order.
+
+    The page's ids are cached like the counts (ranking thousands of search matches is the
+    expensive part); the products themselves are read fresh and still must be visible, so a
+    product hidden or deleted meanwhile drops out at once.
+    """
+    def page_ids():
+        stmt, relevance = filtered(filters, now)
+        stmt = ordered(stmt, filters, relevance).with_only_columns(Product.id)
+        return db.session.scalars(
+            stmt.limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)).all()
+
+    key = make_key("listing-page", filters.key(), filters.sort, filters.page)
+    ids = cached(key, cache_seconds(), page_ids)
+    if not ids:
+        return []
+    # By primary key, then is_visible(): with the visibility terms in SQL, SQLite prefers
+    # walking a (status, deleted_at) index over 24 rowid lookups.
+    # The card needs neither the description nor the specifications: skip reading them (and
+    # fail loudly, not with 24 lazy loads, should a card ever start to show them).
+    stmt = (select(Product).join(Product.shop).where(Product.id.in_(ids))
+            .options(contains_eager(Product.shop), selectinload(Product.images),
+                     defer(Product.description_html, raiseload=True),
+                     defer(Product.specifications, raiseload=True)))
+    by_id = {p.id: p for p in db.session.scalars(stmt) if is_visible(p)}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def active_filters(filters, category_names):
+    """(Link to the listing without it, those filters) for every filter in use."""
+    f = filters
+    chips = []
+    if f.search:
+        chips.append((f"“{f.search.raw[:40]}”", f.without("search")))
+    if f.category:
+        chips.append((category_names.get(f.category, f.category), f.without("category")))
+    if f.subcategory:
+        chips.append((category_names.get(f.subcategory, f.subcategory),
+                       f.without("subcategory")))
+    if f.min_price is not None or f.max_price is not None:
+        low = major_units(f.min_price) if f.min_price is not None else "0"
+        high = f"to {major_units(f.max_price)}" if f.max_price is not None else "and over"
+        chips.append((f"Price {low} {high}", f.without("min_price", "max_price")))
+    for name, noun in (("colors", "Colour"), ("sizes", "Size"), ("brands", "Brand")):
+        for value in getattr(f, name):
+            rest = tuple(v for v in getattr(f, name) if v != value)
+            chips.append((f"{noun}: {value}", replace(f, **{name: rest})))
+    if f.rating:
+        chips.append((f"{f.rating}+ stars", f.without("rating")))
+    if f.in_stock:
+        chips.append(("In stock", f.without("in_stock")))
+    if f.on_offer:
+        chips.append(("On offer", f.without("on_offer")))
+    return [(Link(label, relaxed.args(page=1)), relaxed) for label, relaxed in chips]
+
+
+def _suggestions(counter, filters, chips):
+    """With no results: what dropping one filter, or searching one word, would show."""
+    found = []
+    for chip, relaxed in chips:
+        n = counter.total(relaxed)
+        if n:
+            found.append(Link(f"Remove {chip.label}", chip.args, n))
+    if len(filters.search.terms) > 1:
+        for term in filters.search.terms:
+            relaxed = replace(filters, search=parse_query(term), page=1)
+            n = counter.total(relaxed)
+            if n:
+                found.append(Link(f"Search for “{term}” only", relaxed.args(), n))
+    found.sort(key=lambda link: -link.count)
+    if not found:  # nothing close: the biggest categories instead
+        options = counter.category_options(ListingFilters())
+        found = [Link(f"Browse {o.label}", ListingFilters(category=o.value).args(), o.count)
+                 for o in options]
+    return found[:MAX_SUGGESTIONS]

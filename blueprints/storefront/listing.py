@@ -1,0 +1,62 @@
+"""Storefront: the product listing and search page, /products."""
+from urllib.parse import urlencode
+
+from flask import make_response, redirect, render_template, request, url_for
+
+from app.models.analytics import AnalyticsKind
+from app.services import listing as listing_service
+from blueprints.storefront import bp
+from blueprints.tracking import track
+
+
+@bp.get("/products")
+def products():
+    pairs = list(request.args.items(multi=True))
+    filled = [(name, value) for name, value in pairs if value.strip()]
+    if len(filled) < len(pairs):
+        # A submitted filter form sends its empty boxes too; the shareable URL leaves them out.
+        query = urlencode(filled)
+        return redirect(url_for("storefront.products") + (f"?{query}" if query else ""))
+    args = {name: request.args.getlist(name) for name in request.args}
+    listing = listing_service.listing_page(args)
+    filters = listing.filters
+    # htmx swaps the results in place; a history restore after a cache miss needs the page.
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request")
+    template = "storefront/_product_results.html" if partial else "storefront/products.html"
+    html = render_template(template, listing=listing, seo=_seo(listing), oob=partial,
+                           sorts=listing_service.SORTS)
+    if filters.search:
+        # After rendering: recording commits, which would expire the products just shown.
+        track(AnalyticsKind.SEARCH)
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _seo(listing):
+    """Title, description, canonical URL and robots of a listing page."""
+    f, total = listing.filters, listing.page.total
+    place = listing.subcategory_name or listing.category_name
+    if f.search:
+        title = f"Search results for “{f.search.raw[:60]}”"
+        if place:
+            title += f" in {place}"
+        description = (f"{total:,} product{'' if total == 1 else 's'} matching "
+                       f"“{f.search.raw[:60]}” from independent shops.")
+    elif place:
+        title = place if not listing.subcategory_name else \
+            f"{listing.subcategory_name} · {listing.category_name}"
+        description = f"Shop {total:,} {place.lower()} products from independent shops."
+    else:
+        title = "All products"
+        description = f"Browse {total:,} products from independent shops."
+    if f.page > 1:
+        title += f" – page {f.page}"
+    # The canonical page is the category or search itself: refinements and sort orders are
+    # views of it. Deep combinations and empty pages are not worth an index entry.
+    canonical = {k: v for k, v in f.args().items() if k in ("q", "category", "subcategory",
+                                                             "page")}
+    noindex = bool(f.search) or f.refinements >= 2 or total == 0
+    return {"title": title, "description": description, "noindex": noindex,
+            "canonical": url_for("storefront.products", _external=True, **canonical)}
