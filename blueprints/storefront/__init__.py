@@ -1,6 +1,6 @@
-"""The shopper-facing storefront."""
+"""The shopper-facing storefront: home, catalogue, product, shop and offer pages."""
 from flask import Blueprint
 
 bp = Blueprint("storefront", __name__)
 
-from blueprints.storefront import views  # noqa: E402,F401
+from blueprints.storefront import listing, offers, product, shops, views  # noqa: E402,F401
