@@ -142,12 +142,14 @@ def register_blueprints(app):
     from blueprints.admin import bp as admin_bp
     from blueprints.api import bp as api_bp
     from blueprints.auth import bp as auth_bp
+    from blueprints.cart import bp as cart_bp
     from blueprints.media import bp as media_bp
     from blueprints.seller import bp as seller_bp
     from blueprints.storefront import bp as storefront_bp
 
     app.register_blueprint(storefront_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(cart_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(seller_bp, url_prefix="/seller")

@@ -3,16 +3,19 @@ from flask import session
 from flask_login import login_user, logout_user
 
 from app.services.accounts import record_login
+from blueprints.cart.context import merge_guest_session
 
 
 def start_session(user, remember=False):
     # A fresh session on every sign-in: nothing planted before login survives it.
-    kept = ("visitor",)
+    # The guest cart, wishlist and discount code carry over (the cart merges into the account).
+    kept = ("guest_cart", "guest_wishlist", "coupon", "visitor")
     preserved = {k: session[k] for k in kept if k in session}
     session.clear()
     session.update(preserved)
     login_user(user, remember=remember)
     record_login(user)
+    merge_guest_session(user)
 
 
 def end_session():
