@@ -6,4 +6,10 @@ from blueprints.guards import require_login
 bp = Blueprint("account", __name__)
 require_login(bp)
 
-from blueprints.account import views  # noqa: E402,F401
+from blueprints.account import (  # noqa: E402,F401
+    addresses,
+    following,
+    notifications,
+    orders,
+    views,
+)

@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.services import accounts
+from app.services import accounts, order_history
 from blueprints.account import bp
 from blueprints.auth.forms import ChangePasswordForm
 from blueprints.auth.session import start_session
@@ -10,7 +10,8 @@ from blueprints.auth.session import start_session
 
 @bp.get("/")
 def profile():
-    return render_template("account/profile.html")
+    return render_template("account/profile.html",
+                           summary=order_history.profile_summary(current_user.id))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -1,0 +1,57 @@
+"""Account: the shopper's orders and one order's details with its tracking timeline."""
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from app.models.orders import OrderStatus
+from app.services import order_history
+from blueprints.account import bp
+from blueprints.countries import COUNTRIES
+
+# Bootstrap badge colour per status, so the list and the detail page agree.
+STATUS_BADGES = {
+    OrderStatus.PLACED: "text-bg-secondary",
+    OrderStatus.PACKED: "text-bg-info",
+    OrderStatus.SHIPPED: "text-bg-primary",
+    OrderStatus.OUT_FOR_DELIVERY: "text-bg-primary",
+    OrderStatus.DELIVERED: "text-bg-success",
+    OrderStatus.CANCELLED: "text-bg-danger",
+    OrderStatus.REFUNDED: "text-bg-warning",
+}
+
+
+def order_status_badge(status):
+    """(label, CSS classes) of an order status for a badge."""
+    status = OrderStatus(status)
+    return order_history.STATUS_LABELS[status], STATUS_BADGES[status]
+
+
+def country_name(code):
+    return COUNTRIES.get((code or "").upper(), code or "")
+
+
+@bp.context_processor
+def _account_helpers():
+    return {"country_name": country_name, "order_status_badge": order_status_badge}
+
+
+def _page():
+    return request.args.get("page", 1, type=int)
+
+
+@bp.get("/orders")
+def orders():
+    status = order_history.parse_status(request.args.get("status"))
+    page = order_history.orders_for(current_user.id, status=status, page=_page())
+    counts = order_history.item_counts([order.id for order in page.items])
+    return render_template("account/orders.html", page=page, counts=counts, status=status,
+                           statuses=list(OrderStatus), labels=order_history.STATUS_LABELS)
+
+
+@bp.get("/orders/<number>")
+def order(number):
+    try:
+        details = order_history.order_details(current_user.id, number)
+    except order_history.OrderNotFound:
+        abort(404)  # not 403: whether someone else's order exists is not ours to tell
+    return render_template("account/order.html", order=details.order, shop=details.shop,
+                           steps=details.steps)
