@@ -62,7 +62,8 @@ def create_accounts(seed):
                                for n in range(2, seed.shops_wanted + 1)]
     shoppers = [DEMO_SHOPPER] + [f"shopper{n:03d}@bazaar.example"
                                  for n in range(2, seed.shoppers_wanted + 1)]
-    existing = set(db.session.scalars(select(User.email).where(User.email.like("%@bazaar.example"))))
+    existing = set(db.session.scalars(
+        select(User.email).where(User.email.like("%@bazaar.example"))))
     taken = sorted(existing.intersection(sellers + shoppers))
     if taken:
         raise SeedConflict(f"Demo accounts already exist ({', '.join(taken[:3])}, ...).")

@@ -1,0 +1,182 @@
+"""Storefront benchmark: seed 10k and 100k products, serve with gunicorn, measure the hot pages.
+
+Prints requests/s and p50/p95/p99 at 16 concurrent clients for the home page, a filtered and
+sorted listing, a search, a product page and add-to-cart, for each catalogue size, then the
+100k/10k p95 ratio. Runs on SQLite (the embedded default) in its own instance folder; only
+loopback traffic; every phase is bounded in time.
+
+    .venv/bin/python bench/catalog.py [--sizes 10000 100000] [--duration 8] [--clients 16]
+"""
+import argparse
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _load import Client, run  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TARGETS_MS = {"listing (filtered+sorted)": 40, "search": 40, "product page": 30}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(instance):
+    return {
+        **os.environ,
+        "BAZAAR_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "BAZAAR_INSTANCE_DIR": str(instance),
+        "DATABASE_URL": f"sqlite:///{instance / 'bazaar.sqlite3'}",
+        "SESSION_COOKIE_SECURE": "false",
+        "TRUSTED_PROXIES": "0",
+        "REDIS_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def flask(env, *args, timeout=600):
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
+                   timeout=timeout, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def seed(size, shops):
+    instance = Path(os.environ.get("BENCH_DIR", "/tmp/bazaar-bench")) / f"catalog-{size}"
+    shutil.rmtree(instance, ignore_errors=True)
+    instance.mkdir(parents=True)
+    env = environment(instance)
+    flask(env, "db", "upgrade")
+    seconds = flask(env, "seed-demo", "--products", str(size), "--shops", str(shops))
+    print(f"seeded {size:,} products across {shops} shops in {seconds:.1f} s"
+          f"{'  (target: under 180 s)' if size >= 100_000 else ''}")
+    return instance, env
+
+
+def serve(env, port, workers):
+    command = [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind",
+               f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "/dev/null",
+               "--log-level", "warning", "wsgi:app"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            status, _ = Client(f"http://127.0.0.1:{port}").request("GET", "/")
+            if status == 200:
+                return process
+        except OSError:
+            pass
+        time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def sample(instance):
+    """Slugs, variants and words to request, read straight from the seeded database."""
+    conn = sqlite3.connect(instance / "bazaar.sqlite3")
+    rng = random.Random(7)
+    products = [r[0] for r in conn.execute(
+        "SELECT slug FROM products WHERE status='active' AND deleted_at IS NULL "
+        "ORDER BY random() LIMIT 2000")]
+    variants = [r[0] for r in conn.execute(
+        "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id "
+        "WHERE v.stock > 5 AND p.status='active' ORDER BY random() LIMIT 2000")]
+    categories = [r[0] for r in conn.execute("SELECT slug FROM categories WHERE parent_id IS NULL")]
+    titles = [r[0] for r in conn.execute("SELECT title FROM products ORDER BY random() LIMIT 500")]
+    conn.close()
+    words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{4,}", t)})
+    rng.shuffle(words)
+    return products, variants, categories, words[:300]
+
+
+CSRF = re.compile(rb'name="csrf-token" content="([^"]+)"')
+
+
+def scenarios(products, variants, categories, words):
+    def home(client, i):
+        return client.request("GET", "/")[0]
+
+    def listing(client, i):
+        query = urlencode({"category": categories[i % len(categories)], "min_price": 2,
+                           "max_price": 60, "sort": ("price_asc", "rating", "newest")[i % 3],
+                           "page": 1 + i % 3})
+        return client.request("GET", f"/products?{query}")[0]
+
+    def search(client, i):
+        return client.request("GET", f"/products?{urlencode({'q': words[i % len(words)]})}")[0]
+
+    def product(client, i):
+        return client.request("GET", f"/product/{products[i % len(products)]}")[0]
+
+    def cart_setup(client):
+        _, page = client.request("GET", f"/product/{products[0]}")
+        client.csrf = CSRF.search(page).group(1).decode()
+
+    def add_to_cart(client, i):
+        body = urlencode({"csrf_token": client.csrf, "variant_id": variants[i % len(variants)],
+                          "quantity": 1})
+        status, _ = client.request("POST", "/cart/add", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded"})
+        return status
+
+    return [("home", home, None), ("listing (filtered+sorted)", listing, None),
+            ("search", search, None), ("product page", product, None),
+            ("add to cart", add_to_cart, cart_setup)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--shops", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores; gunicorn gthread x{args.workers}; {args.clients} clients; "
+          f"{args.duration:.0f} s per page")
+    p95 = {}
+    for size in args.sizes:
+        instance, env = seed(size, args.shops)
+        port = free_port()
+        server = serve(env, port, args.workers)
+        try:
+            data = sample(instance)
+            for name, request, setup in scenarios(*data):
+                result = run(name, f"http://127.0.0.1:{port}", request, clients=args.clients,
+                             duration=args.duration, setup=setup)
+                print(f"  {size:>7,}  {result.line()}")
+                p95[(size, name)] = result.p95_ms
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    small, large = min(args.sizes), max(args.sizes)
+    if small != large:
+        print(f"\np95 at {large:,} vs {small:,} products (target: at most 2x; targets in ms):")
+        for name in [n for (s, n) in p95 if s == small]:
+            ratio = p95[(large, name)] / p95[(small, name)] if p95[(small, name)] else float("nan")
+            target = TARGETS_MS.get(name)
+            verdict = ""
+            if target:
+                verdict = "meets" if p95[(large, name)] < target else "MISSES"
+                verdict = f"   p95 target {target} ms: {verdict}"
+            print(f"  {name:<28} {p95[(small, name)]:7.1f} -> {p95[(large, name)]:7.1f} ms"
+                  f"   x{ratio:.2f}{verdict}")
+
+
+if __name__ == "__main__":
+    main()
