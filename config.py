@@ -96,6 +96,12 @@ class Config:
     # re-read fresh, so a hidden product disappears at once.
     LISTING_CACHE_SECONDS = _env_int("LISTING_CACHE_SECONDS", 45)
 
+    # Embedded mode (no REDIS_URL): analytics events are buffered in the process and written
+    # in one transaction every ANALYTICS_FLUSH_SECONDS, off the request path. With Redis each
+    # event is a job instead. Off in tests, which then see every event written at once.
+    ANALYTICS_BUFFERED = _env_bool("ANALYTICS_BUFFERED", True)
+    ANALYTICS_FLUSH_SECONDS = float(os.environ.get("ANALYTICS_FLUSH_SECONDS") or 1.0)
+
     SITE_NAME = os.environ.get("SITE_NAME", "Bazaar")
     # Absolute links in emails and jobs, which run outside any request.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
@@ -122,6 +128,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True
     LISTING_CACHE_SECONDS = 0
+    ANALYTICS_BUFFERED = False
 
 
 class ProductionConfig(Config):

@@ -1,5 +1,5 @@
 """Jinja filters and globals shared by every portal."""
-from flask import current_app
+from flask import current_app, has_request_context, request, url_for
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
@@ -18,6 +18,23 @@ def format_money(cents, currency=None):
 
 def register(app):
     app.jinja_env.filters["money"] = format_money
+    # Paths of URL rules without variables (navbar, footer, static files) are the same on
+    # every request under one script root: build each once, not ~20 times per page.
+    paths = {}
+
+    def path(endpoint, filename=None):
+        """url_for(endpoint) (or url_for("static", filename=...)), remembered per script root."""
+        if not has_request_context():  # e.g. a page rendered by a job: nothing to reuse
+            return url_for(endpoint, filename=filename) if filename else url_for(endpoint)
+        key = (request.script_root, endpoint, filename)
+        found = paths.get(key)
+        if found is None:
+            found = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
+            if len(paths) < 1024:  # the templates name a fixed few
+                paths[key] = found
+        return found
+
+    app.jinja_env.globals["path"] = path
 
     @app.context_processor
     def portal_globals():

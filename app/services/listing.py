@@ -1,14 +1,14 @@
 """Storefront listing and search: one page of visible products, its facets and suggestions."""
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from math import ceil
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, defer, selectinload
 
 from app.extensions import db
 from app.models.catalog import Product
-from app.services.catalog import is_visible
+from app.services.cards import visible_cards
 from app.services.listing_facets import FacetCounter
 from app.services.listing_filters import (  # noqa: F401 (the listing's public names)
     SORTS,
@@ -61,12 +61,18 @@ class Link:
 class Listing:
     filters: ListingFilters
     page: ResultPage
-    facets: dict
+    facets_of: Callable[[], dict] = field(repr=False)
     chips: list
     suggestions: list
     messages: list
     category_name: str | None = None
     subcategory_name: str | None = None
+
+    @cached_property
+    def facets(self):
+        """The sidebar's facet options, worked out when first asked for: a page whose sidebar
+        comes rendered from the cache never needs them."""
+        return self.facets_of()
 
 
 def listing_page(args, now=None):
@@ -93,7 +99,7 @@ def browse(filters, messages=(), now=None, vocab=None):
     names = {row[1]: row[2] for row in vocab["categories"]}
     chips = active_filters(filters, names)
     return Listing(
-        filters=filters, page=page, facets=counter.facets(filters),
+        filters=filters, page=page, facets_of=partial(counter.facets, filters),
         chips=[link for link, _relaxed in chips],
         suggestions=[] if total else _suggestions(counter, filters, chips),
         messages=messages, category_name=names.get(filters.category),
@@ -102,7 +108,7 @@ def browse(filters, messages=(), now=None, vocab=None):
 
 
 def _page_items(filters, now):
-    """The products of one page, with their shop and images, in the page's order.
+    """The product cards of one page, in the page's order.
 
     The page's ids are cached like the counts (ranking thousands of search matches is the
     expensive part); the products themselves are read fresh and still must be visible, so a
@@ -116,18 +122,9 @@ def _page_items(filters, now):
 
     key = make_key("listing-page", filters.key(), filters.sort, filters.page)
     ids = cached(key, cache_seconds(), page_ids)
-    if not ids:
-        return []
-    # By primary key, then is_visible(): with the visibility terms in SQL, SQLite prefers
-    # walking a (status, deleted_at) index over 24 rowid lookups.
-    # The card needs neither the description nor the specifications: skip reading them (and
-    # fail loudly, not with 24 lazy loads, should a card ever start to show them).
-    stmt = (select(Product).join(Product.shop).where(Product.id.in_(ids))
-            .options(contains_eager(Product.shop), selectinload(Product.images),
-                     defer(Product.description_html, raiseload=True),
-                     defer(Product.specifications, raiseload=True)))
-    by_id = {p.id: p for p in db.session.scalars(stmt) if is_visible(p)}
-    return [by_id[i] for i in ids if i in by_id]
+    # Cards (rows of the few columns a card shows, not entities), read fresh by primary key
+    # and checked for visibility, in one query with each product's first image and shop name.
+    return visible_cards(ids)
 
 
 def active_filters(filters, category_names):

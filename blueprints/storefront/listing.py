@@ -2,9 +2,11 @@
 from urllib.parse import urlencode
 
 from flask import make_response, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from app.models.analytics import AnalyticsKind
 from app.services import listing as listing_service
+from app.services.ttl_cache import cached, make_key
 from blueprints.storefront import bp
 from blueprints.tracking import track
 
@@ -25,13 +27,29 @@ def products():
         "HX-History-Restore-Request")
     template = "storefront/_product_results.html" if partial else "storefront/products.html"
     html = render_template(template, listing=listing, seo=_seo(listing), oob=partial,
-                           sorts=listing_service.SORTS)
+                           sorts=listing_service.SORTS, filters_html=_sidebar(listing))
     if filters.search:
         # After rendering: recording commits, which would expire the products just shown.
         track(AnalyticsKind.SEARCH)
     response = make_response(html)
     response.vary.add("HX-Request")
     return response
+
+
+def _sidebar(listing):
+    """The filter sidebar (facet links and counts, the filter form) as HTML.
+
+    Cached for LISTING_CACHE_SECONDS by the normalised filters and the sort (the form keeps
+    the sort; every link it makes goes to page 1, so the page is not part of it). Safe: it is
+    built from those filters and the facet counts alone, which are themselves cached for the
+    same TTL under the same filters, and holds nothing about the visitor (no CSRF token: it
+    is a GET form). The results grid beside it is never cached: it is read fresh.
+    """
+    f = listing.filters
+    return Markup(cached(
+        make_key("listing-sidebar", f.key(), f.sort, request.script_root),
+        listing_service.cache_seconds(),
+        lambda: render_template("storefront/_product_filters.html", listing=listing)))
 
 
 def _seo(listing):

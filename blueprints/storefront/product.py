@@ -104,8 +104,10 @@ def _load(slug):
 
 
 def _render(page, review_form=None):
-    user_id = current_user.id if current_user.is_authenticated else None
-    viewer = reviews.product_viewer(user_id, page.product)
+    if current_user.is_authenticated:
+        viewer = reviews.product_viewer(current_user.id, page.product)
+    else:  # a guest follows nothing and reviews nothing: no need to ask
+        viewer = reviews.ViewerState()
     canonical = absolute_url(url_for("storefront.product", slug=page.product.slug))
     images = [absolute_url(image.url) for image in page.product.images]
     return render_template(

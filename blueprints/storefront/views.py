@@ -1,17 +1,34 @@
 """Storefront pages."""
 from flask import render_template
+from markupsafe import Markup
 
 from app.services import home as home_service
+from app.services.listing_filters import cache_seconds
+from app.services.ttl_cache import cached, make_key
 from blueprints.storefront import bp
 
 
-@bp.get("/")
-def home():
+def _sections():
+    """The home page's sections (categories, new arrivals, top rated, top shops) as HTML.
+
+    Cached whole for LISTING_CACHE_SECONDS (45 s by default; 0 = not cached), the same for
+    every visitor. Safe because the fragment is public and shows nothing about the visitor
+    (no CSRF token, cart, user or stock; plain /product/<slug> links); its cards show list and
+    sale prices, never an event's price, so no event's end can make it wrong. A product or
+    shop hidden or deleted, or a price changed, shows here for at most that TTL; its own
+    product page checks visibility on every request.
+    """
     return render_template(
-        "storefront/home.html",
-        site=home_service.site_config(),
+        "storefront/_home_sections.html",
         categories=home_service.top_categories(),
         new_arrivals=home_service.new_arrivals(),
         top_rated=home_service.top_rated(),
         shops=home_service.top_shops(),
     )
+
+
+@bp.get("/")
+def home():
+    sections = cached(make_key("home-sections"), cache_seconds(), _sections)
+    return render_template("storefront/home.html", site=home_service.hero(),
+                           sections=Markup(sections))

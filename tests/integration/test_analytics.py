@@ -284,3 +284,142 @@ def test_services_recording_is_a_job_the_worker_runs(app, in_app, product, monke
         analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
     assert enqueued == ["workers.analytics.store_event"]
     assert eventually(in_app, counter(ProductCounter, product.id, "views"), 1) == 1
+
+
+# --- the embedded mode's buffer: recorded in the request, written in batches off it -------
+
+buffered_only = pytest.mark.skipif(modes.SERVICES, reason="with Redis every event is a job")
+
+
+@pytest.fixture
+def buffered_app(make_app):
+    """Buffering on, flushing every 50 ms, as `make run` does every second."""
+    application = make_app(ANALYTICS_BUFFERED=True, ANALYTICS_FLUSH_SECONDS=0.05)
+    yield application
+    analytics.shutdown(application)
+
+
+@pytest.fixture
+def held_app(make_app):
+    """Buffering on, but the flusher would wait a minute: the test flushes by hand."""
+    application = make_app(ANALYTICS_BUFFERED=True, ANALYTICS_FLUSH_SECONDS=60)
+    yield application
+    analytics.shutdown(application)
+
+
+def _analytics_writes(queries):
+    tables = ("analytics_events", "product_counters", "user_counters", "shop_counters",
+              "shop_daily_visitors")
+    return [sql for sql in queries.statements
+            if sql.upper().startswith("INSERT") and any(t in sql for t in tables)]
+
+
+@buffered_only
+def test_a_buffered_request_records_without_writing(held_app, in_app, product):
+    from tests.support.queries import count_queries
+
+    client = held_app.test_client()
+    with count_queries(held_app) as queries:
+        response = client.get(f"/product/{product.slug}", headers={"User-Agent": IPHONE})
+    assert response.status_code == 200
+    assert _analytics_writes(queries) == [], queries
+    assert len(analytics.event_buffer(held_app)) == 1
+    assert in_app(count_events) == 0
+    assert analytics.flush(held_app) == 1
+    assert in_app(events()) == [(AnalyticsKind.PRODUCT_VIEW, product.id, product.shop_id, None,
+                                 "mobile", "Safari", "iOS", None, True)]
+
+
+@buffered_only
+def test_buffered_events_and_counters_arrive_after_the_flush(buffered_app, in_app, product):
+    first, second = buffered_app.test_client(), buffered_app.test_client()
+    for client in (first, first, second, first, second):
+        assert client.get(f"/product/{product.slug}").status_code == 200
+    for client in (first, first, second, first):
+        assert client.get(f"/shop/{product.shop.slug}").status_code == 200
+
+    def shop_row():
+        row = db.session.get(ShopCounter, product.shop_id)
+        return row and (row.visits, row.unique_visitors)
+
+    assert eventually(in_app, counter(ProductCounter, product.id, "views"), 5) == 5
+    assert eventually(in_app, shop_row, (4, 2)) == (4, 2)
+    assert eventually(in_app, count_events, 9) == 9
+
+
+@buffered_only
+def test_a_batch_of_n_views_is_one_upsert_of_plus_n(held_app, in_app, product, factory):
+    from tests.support.queries import count_queries
+
+    shopper = factory.shopper()
+    with held_app.app_context():
+        for _ in range(7):
+            analytics.record(AnalyticsKind.PRODUCT_VIEW, user_id=shopper.id,
+                             product_id=product.id, shop_id=product.shop_id)
+    with count_queries(held_app) as queries:
+        assert analytics.flush(held_app) == 7
+    writes = _analytics_writes(queries)
+    assert len([sql for sql in writes if "product_counters" in sql]) == 1, queries
+    assert len([sql for sql in writes if "user_counters" in sql]) == 1, queries
+    assert in_app(counter(ProductCounter, product.id, "views")) == 7
+    assert in_app(counter(UserCounter, shopper.id, "views")) == 7
+    assert in_app(count_events) == 7
+
+
+@buffered_only
+def test_concurrent_buffered_recording_loses_nothing(buffered_app, in_app, product):
+    def work():
+        for _ in range(50):
+            analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id,
+                             user_agent=IPHONE)
+
+    assert _in_threads(buffered_app, 8, work) == []
+    assert eventually(in_app, counter(ProductCounter, product.id, "views"), 400) == 400
+    assert eventually(in_app, count_events, 400) == 400
+
+
+@buffered_only
+def test_a_failing_flush_never_reaches_a_request_and_later_batches_work(
+        buffered_app, in_app, product, monkeypatch):
+    real, failed = analytics.store_events, threading.Event()
+
+    def fail_once(batch):
+        if not failed.is_set():
+            failed.set()
+            raise RuntimeError("database is away")
+        return real(batch)
+
+    monkeypatch.setattr(analytics, "store_events", fail_once)
+    client = buffered_app.test_client()
+    assert client.get(f"/product/{product.slug}").status_code == 200
+    assert failed.wait(5)
+    # That batch is dropped; the next one is written.
+    assert client.get(f"/product/{product.slug}").status_code == 200
+    assert eventually(in_app, counter(ProductCounter, product.id, "views"), 1) == 1
+    assert settle(in_app, count_events, timeout=0.2) == 1
+
+
+@buffered_only
+def test_one_rejected_event_does_not_sink_its_batch(held_app, in_app, product):
+    with held_app.app_context():
+        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id + 10_000)
+        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
+    assert analytics.flush(held_app) == 1
+    assert in_app(counter(ProductCounter, product.id, "views")) == 1
+
+
+@buffered_only
+def test_a_full_buffer_drops_the_oldest_and_says_so(app, in_app, product, caplog, monkeypatch):
+    # Alembic's fileConfig (run by reset_schema) disables loggers that already existed.
+    monkeypatch.setattr(analytics.log, "disabled", False)
+    buffer = analytics.EventBuffer(app, 60, max_events=3, autostart=False)
+    try:
+        for quantity in range(1, 6):
+            buffer.add({"kind": "purchase", "product_id": product.id, "quantity": quantity})
+        with caplog.at_level("WARNING", logger=analytics.log.name):
+            assert buffer.flush() == 3
+    finally:
+        buffer.close()
+    assert "2 oldest events dropped" in caplog.text
+    # The three newest survived: 3 + 4 + 5 units.
+    assert in_app(counter(ProductCounter, product.id, "purchases")) == 12

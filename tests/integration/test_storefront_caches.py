@@ -1,0 +1,126 @@
+"""The storefront's short-lived caches: what they reuse, and what they must never hold back."""
+import pytest
+
+from app.models.catalog import ProductStatus
+from app.services import ttl_cache
+from tests.factories_catalog import (
+    create_category,
+    create_product,
+    create_review,
+    create_shop,
+    delete_product,
+    set_product,
+)
+from tests.support.queries import count_queries
+
+
+@pytest.fixture
+def cached_app(make_app):
+    """An app that caches for 60 s, as production does (tests otherwise cache nothing)."""
+    cached = make_app(LISTING_CACHE_SECONDS=60)
+    with cached.app_context():
+        ttl_cache.clear()
+    yield cached
+    with cached.app_context():
+        ttl_cache.clear()
+
+
+@pytest.fixture
+def shop(factory):
+    return create_shop(factory, name="Cache & Co")
+
+
+def body(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def test_home_sections_are_served_from_the_cache_within_its_ttl(app, cached_app, shop):
+    client = cached_app.test_client()
+    create_product(app, shop, title="First Arrival")
+    assert "First Arrival" in body(client, "/")
+    create_product(app, shop, title="Second Arrival")
+    with count_queries(cached_app) as queries:
+        page = body(client, "/")
+    assert "Second Arrival" not in page and "First Arrival" in page  # within the 60 s
+    assert queries.count == 0, queries  # sections and hero both from the cache
+    with cached_app.app_context():
+        ttl_cache.clear()
+    assert "Second Arrival" in body(client, "/")
+
+
+def test_home_sections_are_fresh_when_the_ttl_is_zero(app, client, shop):
+    create_product(app, shop, title="First Arrival")
+    assert "First Arrival" in body(client, "/")
+    create_product(app, shop, title="Second Arrival")
+    assert "Second Arrival" in body(client, "/")
+
+
+@pytest.mark.parametrize("hide", ["draft", "deleted"])
+def test_product_hidden_after_caching_disappears_from_its_page_at_once(app, cached_app, shop,
+                                                                       hide):
+    client = cached_app.test_client()
+    product = create_product(app, shop, title="Soon Gone")
+    assert "Soon Gone" in body(client, f"/product/{product.slug}")
+    assert "Soon Gone" in body(client, "/")  # now in the cached home sections too
+    if hide == "draft":
+        set_product(app, product, status=ProductStatus.DRAFT)
+    else:
+        delete_product(app, product)
+    assert client.get(f"/product/{product.slug}").status_code == 404
+
+
+def test_cached_neighbours_are_rechecked_so_a_hidden_one_drops_out_at_once(app, cached_app,
+                                                                           shop):
+    client = cached_app.test_client()
+    category = create_category(app)
+    product = create_product(app, shop, category=category)
+    neighbour = create_product(app, shop, title="Next Door Mug", category=category)
+    assert "Next Door Mug" in body(client, f"/product/{product.slug}")
+    set_product(app, neighbour, status=ProductStatus.ARCHIVED)
+    assert "Next Door Mug" not in body(client, f"/product/{product.slug}")
+
+
+def test_cached_neighbour_cards_show_the_current_price(app, cached_app, shop):
+    client = cached_app.test_client()
+    category = create_category(app)
+    product = create_product(app, shop, category=category)
+    neighbour = create_product(app, shop, title="Repriced", category=category,
+                               price_cents=4200)
+    assert "$42.00" in body(client, f"/product/{product.slug}")
+    set_product(app, neighbour, regular_price_cents=3100)
+    page = body(client, f"/product/{product.slug}")
+    assert "$31.00" in page and "$42.00" not in page
+
+
+def test_review_breakdown_cache_follows_the_products_rating_counts(app, cached_app, factory,
+                                                                   shop):
+    client = cached_app.test_client()
+    product = create_product(app, shop)
+    create_review(app, product, factory.shopper(), rating=4)
+    set_product(app, product, rating_count=1, rating_avg=4.0)
+    assert "1 review" in body(client, f"/product/{product.slug}")
+    create_review(app, product, factory.shopper(), rating=2)
+    set_product(app, product, rating_count=2, rating_avg=3.0)  # as reviews._recompute does
+    assert "2 reviews" in body(client, f"/product/{product.slug}")
+
+
+def test_listing_sidebar_is_cached_but_the_grid_is_read_fresh(app, cached_app, shop):
+    client = cached_app.test_client()
+    first = create_product(app, shop, title="Sidebar Mug", brand="Alder")
+    page = body(client, "/products?sort=price_asc")
+    assert "Sidebar Mug" in page and "Alder" in page
+    delete_product(app, first)
+    page = body(client, "/products?sort=price_asc")
+    assert "Sidebar Mug" not in page  # the grid checks visibility every time
+
+
+def test_edited_description_shows_at_once_despite_the_sanitising_cache(app, cached_app, shop):
+    client = cached_app.test_client()
+    product = create_product(app, shop, description_html="<p>Old words</p><script>x()</script>")
+    page = body(client, f"/product/{product.slug}")
+    assert "Old words" in page and "x()" not in page
+    set_product(app, product, description_html="<p>New words</p>")
+    page = body(client, f"/product/{product.slug}")
+    assert "New words" in page and "Old words" not in page
