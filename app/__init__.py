@@ -38,6 +38,9 @@ def create_app(config_class=None, overrides=None):
 def check_config(app):
     if app.config["ENV_NAME"] != "production":
         return
+    if app.config.get("STRIPE_SECRET_KEY") and not app.config.get("STRIPE_WEBHOOK_SECRET"):
+        raise RuntimeError("STRIPE_SECRET_KEY is set without STRIPE_WEBHOOK_SECRET: Stripe's "
+                           "webhooks could not be verified; refusing to start.")
     for name in ("SECRET_KEY", "JWT_SECRET_KEY"):
         value = app.config.get(name) or ""
         if value == DEV_SECRET_KEY or len(value) < 32:
@@ -143,18 +146,22 @@ def register_blueprints(app):
     from blueprints.api import bp as api_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.cart import bp as cart_bp
+    from blueprints.checkout import bp as checkout_bp
     from blueprints.media import bp as media_bp
     from blueprints.seller import bp as seller_bp
     from blueprints.storefront import bp as storefront_bp
+    from blueprints.webhooks import bp as webhooks_bp
 
     app.register_blueprint(storefront_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp, url_prefix="/checkout")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(seller_bp, url_prefix="/seller")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(webhooks_bp, url_prefix="/webhooks")
 
 
 def register_error_handlers(app):

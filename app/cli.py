@@ -1,4 +1,4 @@
-"""Flask CLI commands: create-admin, seed-demo, worker."""
+"""Flask CLI commands: create-admin, seed-demo, worker, scheduler, ledger, orders."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -11,11 +11,12 @@ from app.services.passwords import hash_password, password_problems
 
 
 def register(app):
-    app.cli.add_command(create_admin)
-    app.cli.add_command(worker)
+    from app.cli_ledger import ledger_cli
+    from app.cli_orders import orders_cli
     from app.seed.command import seed_demo
 
-    app.cli.add_command(seed_demo)
+    for command in (create_admin, worker, scheduler, seed_demo, ledger_cli, orders_cli):
+        app.cli.add_command(command)
 
 
 @click.command("create-admin")
@@ -53,3 +54,16 @@ def worker(burst):
     from workers.worker import run_worker
 
     run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Run RQ's cron scheduler for the periodic jobs in workers/schedule.py (run exactly one)."""
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "Set REDIS_URL to run the scheduler; without it run `flask orders remind` from cron."
+        )
+    from workers.schedule import run_scheduler
+
+    run_scheduler(current_app._get_current_object())

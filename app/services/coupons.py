@@ -25,6 +25,8 @@ class CouponCheck:
     discount_cents: int = 0
     reason: str | None = None
     shop_name: str | None = None  # set for shop-only codes
+    discount_code_id: int | None = None  # the row this check is about (None: unknown code)
+    shop_id: int | None = None  # set for shop-only codes
 
     @property
     def applicable(self):
@@ -65,7 +67,8 @@ def _day(moment):
 def _evaluate(code, summary, now, shop_names):
     """One DiscountCode against the cart: a CouponCheck with the discount or the reason."""
     shop_name = shop_names.get(code.shop_id) if code.shop_id else None
-    check = CouponCheck(code=code.code, shop_name=shop_name)
+    check = CouponCheck(code=code.code, shop_name=shop_name, discount_code_id=code.id,
+                        shop_id=code.shop_id)
     name = code.code
     if not code.is_active:
         check.reason = f"The code {name} is no longer active."

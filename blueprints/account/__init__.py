@@ -10,6 +10,7 @@ from blueprints.account import (  # noqa: E402,F401
     addresses,
     following,
     notifications,
+    order_actions,
     orders,
     views,
 )

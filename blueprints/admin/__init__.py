@@ -7,4 +7,4 @@ from blueprints.guards import require_role
 bp = Blueprint("admin", __name__)
 require_role(bp, Role.ADMIN)
 
-from blueprints.admin import views  # noqa: E402,F401
+from blueprints.admin import orders, views  # noqa: E402,F401

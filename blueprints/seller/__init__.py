@@ -7,4 +7,4 @@ from blueprints.guards import require_role
 bp = Blueprint("seller", __name__)
 require_role(bp, Role.SELLER)
 
-from blueprints.seller import views  # noqa: E402,F401
+from blueprints.seller import orders, views  # noqa: E402,F401

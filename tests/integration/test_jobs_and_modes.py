@@ -117,6 +117,12 @@ def test_production_refuses_the_development_key_for_api_tokens(base_config):
                                                           JWT_SECRET_KEY=DEV_SECRET_KEY))
 
 
+def test_production_refuses_stripe_without_a_webhook_secret(base_config):
+    with pytest.raises(RuntimeError, match="STRIPE_WEBHOOK_SECRET.*refusing to start"):
+        create_app(ProductionConfig, production_overrides(
+            base_config, STRIPE_SECRET_KEY="sk_live_example", STRIPE_WEBHOOK_SECRET=None))
+
+
 def test_production_starts_with_real_secret_keys(base_config):
     app = create_app(ProductionConfig, production_overrides(base_config))
     assert app.config["ENV_NAME"] == "production"

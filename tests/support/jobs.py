@@ -12,7 +12,9 @@ def wait_for_idle_queues(app, timeout=15.0):
         queues = [app.extensions["jobs"].queues[name] for name in QUEUES]
         deadline = time.monotonic() + timeout
         while True:
-            busy = sum(q.count + StartedJobRegistry(queue=q).count for q in queues)
+            # A job being dequeued sits in the queue's "intermediate" list for a moment.
+            busy = sum(q.count + StartedJobRegistry(queue=q).count
+                       + q.connection.llen(q.intermediate_queue_key) for q in queues)
             if busy == 0:
                 return
             if time.monotonic() > deadline:

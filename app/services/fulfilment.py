@@ -1,0 +1,232 @@
+"""A paid checkout becomes orders, exactly once, in one transaction with the event's marker."""
+# That transaction records the Payment, one Order per shop at the snapshot's prices, the stock
+# decrements, the coupon use, the ledger rows, the cleared cart lines and the in-app
+# notifications; everything that talks to the outside world (emails, refunds, payouts,
+# analytics) runs after the commit in jobs (fulfilment_effects). Decisions:
+# - a completed event for an expired or replaced session is still fulfilled: the money was
+#   taken and the snapshot is what the buyer agreed to; a paid session is never un-paid;
+# - a shop whose lines cannot all be taken from stock (or whose shop is gone, or whose discount
+#   code ran out between checkout and payment) gets its order created flagged and `refunded`
+#   and the buyer is refunded that order's total automatically; other shops are unaffected;
+# - a charged amount or currency that differs from the snapshot creates no orders at all: the
+#   Payment is recorded as failed, admins are alerted and the whole charge is refunded.
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.models.catalog import CartItem, Product
+from app.models.orders import (
+    CheckoutSession,
+    CheckoutStatus,
+    Order,
+    OrderItem,
+    OrderStatusEvent,
+    Payment,
+    PaymentStatus,
+)
+from app.services import fulfilment_effects as effects
+from app.services import ledger, order_numbers, stock, webhook_events
+from app.services.fulfilment_notices import alert_admins, announce, coupon_counted, shop_facts
+from app.services.fulfilment_plan import Known, SnapshotError, order_rows, parse
+
+log = logging.getLogger(__name__)
+
+PAID_STATUSES = ("paid", "no_payment_required")
+
+
+@dataclass
+class Outcome:
+    # fulfilled, flagged (payment refused), duplicate, already_paid, unpaid, unknown_session,
+    # expired, ignored
+    status: str
+    payment_id: int | None = None
+    orders: list = field(default_factory=list)  # order ids fulfilled
+    flagged: list = field(default_factory=list)  # order ids created refunded
+    low_stock: list = field(default_factory=list)  # alerts (plain dicts) for the seller
+
+
+def _once(event, work):
+    """Claim the event and do `work()`, committed together; None when it was handled before."""
+    if not webhook_events.claim(event["id"], event["type"]):
+        return None
+    try:
+        outcome = work()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return outcome
+
+
+def fulfil_checkout(provider_session_id, event):
+    """Handle a paid checkout.session event; safe to call any number of times."""
+    outcome = _once(event, lambda: _fulfil(provider_session_id, event))
+    if outcome is None or outcome.status == "already_paid":
+        # A replay: nothing to write, but make sure a crash after the first commit did not
+        # lose the after-commit jobs (they are idempotent).
+        outcome = Outcome(outcome.status if outcome else "duplicate",
+                          payment_id=_payment_id(provider_session_id))
+        effects.resume(outcome.payment_id)
+    else:
+        effects.schedule(outcome)
+    return outcome
+
+
+def expire_checkout(provider_session_id, event):
+    """An expired provider session: an open CheckoutSession becomes expired, nothing else."""
+    def work():
+        checkout = _locked_checkout(provider_session_id)
+        if checkout is not None and checkout.status == CheckoutStatus.OPEN:
+            checkout.status = CheckoutStatus.EXPIRED
+            return Outcome("expired")
+        return Outcome("ignored")
+
+    return _once(event, work) or Outcome("duplicate")
+
+
+def record_only(event):
+    """An event we do not act on: remembered, so replays are recognised, and ignored."""
+    return _once(event, lambda: Outcome("ignored")) or Outcome("duplicate")
+
+
+def _locked_checkout(provider_session_id):
+    return db.session.scalar(select(CheckoutSession).where(
+        CheckoutSession.provider_session_id == provider_session_id).with_for_update())
+
+
+def _payment_id(provider_session_id):
+    return db.session.scalar(select(Payment.id).where(
+        Payment.provider_session_id == provider_session_id))
+
+
+def _payment_ref(session):
+    intent = session.get("payment_intent")
+    intent = intent.get("id") if isinstance(intent, dict) else intent
+    return intent if isinstance(intent, str) and intent else None
+
+
+def _fulfil(provider_session_id, event):
+    now, session = utcnow(), event["data"]["object"]
+    checkout = _locked_checkout(provider_session_id)
+    if checkout is None:
+        log.error("paid event %s for unknown checkout session %s", event["id"],
+                  provider_session_id)
+        alert_admins("Payment for an unknown checkout",
+                     f"Event {event['id']} reports a payment for session {provider_session_id}, "
+                     "which this site does not know. Check the provider's dashboard.")
+        return Outcome("unknown_session")
+    if checkout.status == CheckoutStatus.PAID:
+        return Outcome("already_paid")
+    if session.get("payment_status") not in PAID_STATUSES:
+        return Outcome("unpaid")  # an async payment method: a later event says "paid"
+    charged = session.get("amount_total")
+    currency = str(session.get("currency") or "").upper()
+    try:
+        plan, problem = parse(checkout.snapshot), None
+        if charged != plan.amount_cents or charged != checkout.amount_cents or \
+                currency != plan.currency:
+            problem = (f"amount mismatch: charged {charged!r} {currency}, "
+                       f"expected {plan.amount_cents} {plan.currency}")
+    except SnapshotError as error:
+        plan, problem = None, f"unusable checkout snapshot ({error})"
+    reference = _payment_ref(session)
+    payment = Payment(
+        provider=checkout.provider, provider_session_id=provider_session_id,
+        provider_payment_id=reference, user_id=checkout.user_id,
+        amount_cents=charged if type(charged) is int and charged >= 0 else 0,
+        currency=currency or checkout.currency, status=PaymentStatus.PAID, refunded_cents=0,
+        paid_at=now, raw={"event_id": event["id"], "session": {
+            k: session.get(k) for k in ("id", "payment_intent", "payment_status",
+                                        "amount_total", "currency", "metadata")}})
+    db.session.add(payment)
+    db.session.flush()
+    checkout.status = CheckoutStatus.PAID
+    if problem:
+        return _refuse(payment, problem, reference or provider_session_id)
+    return _create_orders(checkout, plan, payment, reference or provider_session_id, now)
+
+
+def _refuse(payment, problem, reference):
+    """Money taken that cannot become orders: no orders, a platform ledger row, an alert."""
+    payment.status = PaymentStatus.FAILED
+    if payment.amount_cents:
+        ledger.append("charge", payment.amount_cents, shop_id=None, payment_id=payment.id,
+                      currency=payment.currency, reference=reference,
+                      memo=f"Refused payment: {problem}")
+    log.error("payment %s refused: %s", payment.provider_session_id, problem)
+    alert_admins("A payment was refused and is being refunded",
+                 f"Checkout {payment.provider_session_id}: {problem}. No order was created.")
+    return Outcome("flagged", payment_id=payment.id)
+
+
+def _create_orders(checkout, plan, payment, reference, now):
+    available = stock.lock(v for shop in plan.shops for v in shop.needs)
+    facts = shop_facts([shop.shop_id for shop in plan.shops])
+    reasons = {}
+    for shop in plan.shops:
+        fact = facts.get(shop.shop_id)
+        short = stock.shortfalls(shop.needs, available)
+        if fact is None or not fact.open:
+            reasons[shop.shop_id] = "shop closed"
+        elif short:
+            reasons[shop.shop_id] = "out of stock: " + ", ".join(
+                line.title for line in shop.lines if line.variant_id in short)
+    discounted = [s for s in plan.shops if s.discount_cents and s.shop_id not in reasons]
+    coupon_ok, coupon_exists = coupon_counted(plan.coupon_id if discounted else None)
+    if not coupon_ok:
+        reasons.update((s.shop_id, "discount code used up before payment") for s in discounted)
+    known = Known(user_id=checkout.user_id, shops=frozenset(facts), variants=frozenset(available),
+                  products=_known_products(plan, available), coupon=coupon_exists)
+    outcome = Outcome("fulfilled", payment_id=payment.id)
+    bought, created, orders, items, timeline, entries = [], [], [], [], [], []
+    numbers = order_numbers.reserve(len(plan.shops), now)
+    for shop, (order_id, number) in zip(plan.shops, numbers, strict=True):
+        reason = reasons.get(shop.shop_id)
+        if reason is None:
+            stock.take_all(shop.needs)
+            bought.extend(shop.needs)
+            outcome.low_stock.extend(_low_stock(shop, available, facts[shop.shop_id]))
+        order, lines, steps = order_rows(
+            plan, shop, known, order_id=order_id, number=number, payment_id=payment.id,
+            session_id=checkout.provider_session_id, now=now, flagged_reason=reason)
+        orders.append(order)
+        items.extend(lines)
+        timeline.extend(steps)
+        entries.extend(ledger.sale_entries(order, shop.platform_fee_cents, reference, now))
+        (outcome.flagged if reason else outcome.orders).append(order_id)
+        created.append((shop, order))
+    # One Core statement per table (no ORM unit of work: this is the hot path), in FK order.
+    db.session.execute(insert(Order.__table__), orders)
+    db.session.execute(insert(OrderItem.__table__), items)
+    db.session.execute(insert(OrderStatusEvent.__table__), timeline)
+    ledger.insert_entries(entries)
+    if bought and checkout.user_id:
+        db.session.execute(delete(CartItem).where(CartItem.user_id == checkout.user_id,
+                                                  CartItem.variant_id.in_(bought)))
+    announce(created, facts, outcome.low_stock, now)
+    return outcome
+
+
+def _low_stock(shop, available, fact):
+    """Alerts for the variants this sale took from above the shop's threshold to at/below it."""
+    alerts = []
+    for line in shop.lines:
+        before = available[line.variant_id]
+        after = before - shop.needs[line.variant_id]
+        if stock.crossed(before, after, fact.low_stock_threshold):
+            alerts.append({"variant_id": line.variant_id, "shop_id": shop.shop_id,
+                           "title": line.title, "sku": line.sku, "stock": after,
+                           "threshold": fact.low_stock_threshold})
+    return alerts
+
+
+def _known_products(plan, available):
+    lines = [line for shop in plan.shops for line in shop.lines if line.product_id]
+    known = {line.product_id for line in lines if line.variant_id in available}
+    unsure = {line.product_id for line in lines} - known
+    if unsure:
+        known |= set(db.session.scalars(select(Product.id).where(Product.id.in_(unsure))))
+    return frozenset(known)

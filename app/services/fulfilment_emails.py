@@ -1,0 +1,130 @@
+"""After a paid checkout: confirmation, seller, low-stock and refund emails; purchase events."""
+# Each is sent at most once (see fulfilment_effects).
+import logging
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models.accounts import User
+from app.models.analytics import AnalyticsKind, ShopCounter
+from app.models.catalog import Product
+from app.models.orders import CheckoutSession, Order, Payment
+from app.services import analytics, webhook_events
+from app.services.fulfilment_notices import shop_facts
+from app.services.mail import send_email
+
+log = logging.getLogger(__name__)
+
+
+def _buyer_email(payment):
+    snapshot = db.session.scalar(select(CheckoutSession.snapshot).where(
+        CheckoutSession.provider_session_id == payment.provider_session_id))
+    email = snapshot.get("email") if isinstance(snapshot, dict) else None
+    if not email and payment.user_id:
+        email = db.session.scalar(select(User.email).where(User.id == payment.user_id))
+    return email
+
+
+def order_context(order):
+    """An order as plain values for an email template."""
+    return {
+        "number": order.number, "shop_name": order.shop_name, "currency": order.currency,
+        "subtotal_cents": order.subtotal_cents, "discount_cents": order.discount_cents,
+        "shipping_cents": order.shipping_cents, "tax_cents": order.tax_cents,
+        "total_cents": order.total_cents, "flagged_reason": order.flagged_reason,
+        "items": [{"title": item.title,
+                   "variant": " / ".join(p for p in (item.color, item.size) if p),
+                   "quantity": item.quantity, "unit_price_cents": item.unit_price_cents,
+                   "line_total_cents": item.line_total_cents} for item in order.items],
+    }
+
+
+def _address(order):
+    return {"name": order.ship_name, "line1": order.ship_line1, "line2": order.ship_line2,
+            "city": order.ship_city, "region": order.ship_region,
+            "postal_code": order.ship_postal_code, "country": order.ship_country,
+            "phone": order.ship_phone}
+
+
+def _record_purchases(orders):
+    """A PURCHASE analytics event per line (with its counters), written here: this already
+    is a job, so one more job per line would only add queue traffic."""
+    for order in orders:
+        for item in order.items:
+            try:
+                analytics.store_event({
+                    "kind": str(AnalyticsKind.PURCHASE), "user_id": order.user_id,
+                    "visitor_key": None, "product_id": item.product_id,
+                    "shop_id": order.shop_id, "quantity": item.quantity,
+                    "amount_cents": item.line_total_cents, "user_agent": "", "country": None})
+            except Exception:  # analytics are never worth a lost confirmation email
+                db.session.rollback()
+                log.exception("purchase event of order %s dropped", order.number)
+
+
+def send_order_effects(payment_id, low_stock=()):
+    """Confirmation, seller and low-stock emails plus purchase analytics, once per payment."""
+    if not webhook_events.claim_step(f"effects:{payment_id}"):
+        return False
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        return False
+    orders = db.session.scalars(select(Order).where(Order.payment_id == payment_id)
+                                .options(selectinload(Order.items)).order_by(Order.id)).all()
+    fulfilled = [order for order in orders if not order.flagged_reason]
+    sold = {}
+    for order in fulfilled:
+        for item in order.items:
+            if item.product_id:
+                sold[item.product_id] = sold.get(item.product_id, 0) + item.quantity
+    for product_id, quantity in sorted(sold.items()):
+        db.session.execute(update(Product).where(Product.id == product_id)
+                           .values(sold_count=Product.sold_count + quantity))
+    for shop_id in sorted({order.shop_id for order in fulfilled if order.shop_id}):
+        # analytics.record(PURCHASE) counts units and revenue; orders are counted here.
+        analytics._bump(ShopCounter, "shop_id", shop_id, {
+            "orders": sum(1 for order in fulfilled if order.shop_id == shop_id)})
+    db.session.commit()
+    _record_purchases(fulfilled)
+    email = _buyer_email(payment)
+    if fulfilled and email:
+        numbers = ", ".join(order.number for order in fulfilled)
+        send_email(email, f"Your order is confirmed: {numbers}", "order_confirmation",
+                   name=fulfilled[0].ship_name, orders=[order_context(o) for o in fulfilled],
+                   refunded=[order_context(o) for o in orders if o.flagged_reason],
+                   total_cents=sum(o.total_cents for o in fulfilled),
+                   currency=payment.currency, address=_address(fulfilled[0]))
+    facts = shop_facts(order.shop_id for order in orders if order.shop_id)
+    for order in fulfilled:
+        fact = facts.get(order.shop_id)
+        if fact and fact.notify_new_order and fact.email_notifications:
+            send_email(fact.owner_email, f"New order {order.number}", "seller_new_order",
+                       order=order_context(order), address=_address(order))
+    for alert in low_stock:
+        fact = facts.get(alert["shop_id"])
+        if fact and fact.notify_low_stock and fact.email_notifications:
+            send_email(fact.owner_email, f"Low stock: {alert['title']}", "low_stock",
+                       shop_name=fact.name, **alert)
+    return True
+
+
+def send_refunded(order_id):
+    """Tell the buyer a paid order could not be fulfilled and was refunded."""
+    order = db.session.get(Order, order_id)
+    payment = db.session.get(Payment, order.payment_id) if order and order.payment_id else None
+    email = _buyer_email(payment) if payment else None
+    if email:
+        send_email(email, f"Refund for order {order.number}", "order_refunded_out_of_stock",
+                   order=order_context(order), reason=order.flagged_reason,
+                   amount_cents=order.total_cents, currency=order.currency)
+
+
+def send_refused(payment_id):
+    """Tell the buyer a payment that could not become an order was refunded in full."""
+    payment = db.session.get(Payment, payment_id)
+    email = _buyer_email(payment) if payment else None
+    if email:
+        send_email(email, "Your payment was refunded", "order_refunded_out_of_stock",
+                   order=None, reason="we could not match the amount charged to your order",
+                   amount_cents=payment.amount_cents, currency=payment.currency)

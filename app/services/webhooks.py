@@ -1,0 +1,76 @@
+"""Payment webhooks: verify the provider's signature, queue the event, dispatch it in a job."""
+# Stripe and the offline provider take the same path: the offline provider signs its events
+# with payments.webhook_secret(), and receive() verifies them with the Stripe SDK exactly as it
+# verifies Stripe's own.
+import json
+import logging
+
+import stripe
+
+from app.extensions import jobs
+from app.services.payments import webhook_secret
+
+log = logging.getLogger(__name__)
+
+MAX_PAYLOAD_BYTES = 512 * 1024  # Stripe's events are a few KB
+TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE  # 300 s: older signatures are refused
+PAID_TYPES = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+EXPIRED_TYPE = "checkout.session.expired"
+
+
+class WebhookRejected(Exception):
+    """The request is not a genuine, well-formed provider event; answer 400, write nothing."""
+
+
+def verify(payload, signature_header):
+    """The event as a plain dict, or WebhookRejected saying what is wrong with the request."""
+    if isinstance(payload, str):
+        payload = payload.encode()
+    if not payload:
+        raise WebhookRejected("Empty body.")
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise WebhookRejected("Body too large.")
+    if not signature_header:
+        raise WebhookRejected("Missing Stripe-Signature header.")
+    secret = webhook_secret()  # one derivation, shared with the offline provider's signing
+    try:
+        stripe.Webhook.construct_event(payload, signature_header, secret,
+                                       tolerance=TOLERANCE_SECONDS)
+        event = json.loads(payload)
+    except stripe.SignatureVerificationError as error:
+        raise WebhookRejected(f"Bad signature: {error.user_message or error}") from None
+    except Exception:  # not UTF-8, not JSON, not an object, not a v1 event
+        raise WebhookRejected("Malformed body.") from None
+    if not isinstance(event, dict):
+        raise WebhookRejected("Malformed body.")
+    event_id, kind = event.get("id"), event.get("type")
+    if not (isinstance(event_id, str) and 0 < len(event_id) <= 255):
+        raise WebhookRejected("The event has no id.")
+    if not (isinstance(kind, str) and 0 < len(kind) <= 64):
+        raise WebhookRejected("The event has no type.")
+    data = event.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        raise WebhookRejected("The event has no data object.")
+    return event
+
+
+def receive(payload, signature_header):
+    """Verify one webhook request and queue its processing; returns the event id."""
+    event = verify(payload, signature_header)
+    jobs.enqueue("workers.payments.process_event", event, queue="payments", retries=10)
+    return event["id"]
+
+
+def process(event):
+    """Handle one verified event (the job): exactly once, however often it is delivered."""
+    from app.services import fulfilment
+
+    kind = event["type"]
+    session = event["data"]["object"]
+    is_session = session.get("object", "checkout.session") == "checkout.session"
+    session_id = session.get("id") if isinstance(session.get("id"), str) else None
+    if kind in PAID_TYPES and is_session and session_id:
+        return fulfilment.fulfil_checkout(session_id, event)
+    if kind == EXPIRED_TYPE and is_session and session_id:
+        return fulfilment.expire_checkout(session_id, event)
+    return fulfilment.record_only(event)

@@ -1,0 +1,49 @@
+"""Account: a buyer's printable invoice, buying an order again, and cancelling it early."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.models.accounts import Role
+from app.services import invoices, order_history, orders
+from blueprints.account import bp
+from blueprints.account.orders import country_name
+
+
+@bp.get("/orders/<number>/invoice")
+def order_invoice(number):
+    try:
+        invoice = invoices.invoice_for(current_user.id, number, current_app.config["SITE_NAME"])
+    except order_history.OrderNotFound:
+        abort(404)  # not 403: whether someone else's order exists is not ours to tell
+    return render_template("account/invoice.html", invoice=invoice, order=invoice.order,
+                           country_name=country_name)
+
+
+@bp.post("/orders/<number>/buy-again")
+def order_buy_again(number):
+    if current_user.role != Role.SHOPPER:
+        abort(404)  # only shoppers buy (and have orders)
+    try:
+        result = invoices.buy_again(current_user.id, number)
+    except order_history.OrderNotFound:
+        abort(404)
+    if result.added_units:
+        units = result.added_units
+        flash(f"Added {units} item{'' if units == 1 else 's'} from order {number} to your cart.",
+              "success")
+    if result.problems:
+        flash("Not added: " + " ".join(result.problems), "warning")
+    return redirect(url_for("cart.view"))
+
+
+@bp.post("/orders/<number>/cancel")
+def order_cancel(number):
+    buyer = orders.Actor(current_user.id, Role.SHOPPER)
+    try:
+        order = orders.cancel(buyer, number, request.form.get("reason"))
+    except order_history.OrderNotFound:
+        abort(404)
+    except orders.OrderActionError as error:
+        flash(str(error), "danger")
+    else:
+        flash(f"Order {order.number} is cancelled. Your refund is on its way.", "success")
+    return redirect(url_for("account.order", number=number))

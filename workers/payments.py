@@ -1,0 +1,35 @@
+"""Payment jobs: webhook events, and the emails, refunds and payouts after a paid checkout."""
+# Each takes plain values and is safe to run twice (see app.services.fulfilment_effects).
+from app.services import fulfilment_effects, fulfilment_emails, webhooks
+
+
+def process_event(event):
+    """One verified provider event (a plain dict), handled exactly once."""
+    outcome = webhooks.process(event)
+    return outcome.status
+
+
+def after_payment(payment_id, low_stock=()):
+    """Emails, analytics, refunds and payouts after a paid checkout's commit."""
+    fulfilment_effects.after_payment(payment_id, low_stock)
+
+
+def send_order_effects(payment_id, low_stock=()):
+    return fulfilment_emails.send_order_effects(payment_id, low_stock)
+
+
+def refund_order(order_id):
+    return fulfilment_effects.refund_order(order_id)
+
+
+def refund_payment(payment_id):
+    return fulfilment_effects.refund_payment(payment_id)
+
+
+def pay_out_order(order_id):
+    return fulfilment_effects.pay_out_order(order_id)
+
+
+def sweep(days=7):
+    """Periodic: queue refunds and payouts that a lost job left undone."""
+    fulfilment_effects.sweep(days)
