@@ -1,89 +1,10 @@
-"""Seller portal: the shop's orders, one order's page, and moving, cancelling or refunding it.
-
-The helpers at the top are shared with the admin portal's order pages.
-"""
-from flask import abort, flash, redirect, render_template, request, url_for
+"""Seller portal: the shop's orders (the shared order desk, limited to the seller's shop)."""
 from flask_login import current_user
 
 from app.models.accounts import Role
-from app.models.orders import OrderStatus
-from app.services import order_history, orders, refunds, shops
-from app.services.cart import valid_id
+from app.services import orders, shops
+from blueprints.order_desk import register_order_desk
 from blueprints.seller import bp
-
-# Bootstrap badge colour per status, as on the buyer's pages.
-STATUS_BADGES = {
-    OrderStatus.PLACED: "text-bg-secondary", OrderStatus.PACKED: "text-bg-info",
-    OrderStatus.SHIPPED: "text-bg-primary", OrderStatus.OUT_FOR_DELIVERY: "text-bg-primary",
-    OrderStatus.DELIVERED: "text-bg-success", OrderStatus.CANCELLED: "text-bg-danger",
-    OrderStatus.REFUNDED: "text-bg-warning",
-}
-MAX_UNITS = 10_000  # more than any order line; larger numbers are typing mistakes
-
-
-def list_context(shop_id):
-    """Everything an orders list page needs from the query string."""
-    status = order_history.parse_status(request.args.get("status"))
-    search = request.args.get("q", "", type=str)
-    page = orders.orders_page(shop_id=shop_id, status=status, search=search,
-                              page=request.args.get("page", 1, type=int))
-    return {"page": page, "status": status, "search": search.strip()[:64],
-            "counts": order_history.item_counts([o.id for o in page.items]),
-            "statuses": list(OrderStatus), "labels": order_history.STATUS_LABELS,
-            "badges": STATUS_BADGES}
-
-
-def detail_context(order):
-    return {"order": order, "desk": orders.desk_view(order),
-            "labels": order_history.STATUS_LABELS, "badges": STATUS_BADGES}
-
-
-def refund_request():
-    """(quantities or None for a full refund, restock, reason, expected refund_seq) from the
-    refund form."""
-    form = request.form
-    restock = form.get("restock") in ("y", "on", "1", "true")
-    seq = _whole(form.get("refund_seq", ""))
-    if form.get("refund_seq") and seq is None:
-        raise refunds.RefundError("The form was damaged. Reload the page and try again.")
-    if form.get("scope") == "full":
-        return None, restock, form.get("reason"), seq
-    quantities = {}
-    for key, raw in form.items():
-        if key.startswith("qty-"):
-            item_id, units = valid_id(key[4:]), _whole(raw or "0")
-            if item_id is None or units is None:
-                raise refunds.RefundError("Enter how many of each item to refund as whole "
-                                          "numbers.")
-            quantities[item_id] = units
-    return quantities, restock, form.get("reason"), seq
-
-
-def _whole(raw):
-    """A small non-negative whole number typed in a form, or None."""
-    raw = raw.strip()
-    if not raw or len(raw) > 5 or not (raw.isascii() and raw.isdigit()):
-        return None
-    return int(raw) if int(raw) <= MAX_UNITS else None
-
-
-def perform(action, done, back):
-    """Run an order action: 404 for an order the person may not see, the refusal as a flash."""
-    try:
-        result = action()
-    except order_history.OrderNotFound:
-        abort(404)  # not 403: whether another shop's order exists is not ours to tell
-    except orders.OrderActionError as error:
-        flash(str(error), "danger")
-    else:
-        flash(done(result), "success")
-    return redirect(back)
-
-
-def refund_message(taken):
-    restocked = f" {taken.restocked} unit(s) back in stock." if taken.restocked else ""
-    what = taken.summary or "Items marked refunded (nothing to pay back)."
-    return f"{what}{restocked} The buyer has been told."
 
 
 def _actor():
@@ -91,42 +12,4 @@ def _actor():
     return orders.Actor(current_user.id, Role.SELLER, shop.id)
 
 
-@bp.get("/orders", endpoint="orders")
-def orders_list():
-    return render_template("seller/orders.html", **list_context(_actor().shop_id))
-
-
-@bp.get("/orders/<number>", endpoint="order")
-def order_detail(number):
-    try:
-        order = orders.find_order(_actor(), number)
-    except order_history.OrderNotFound:
-        abort(404)
-    return render_template("seller/orders_show.html", **detail_context(order))
-
-
-@bp.post("/orders/<number>/status")
-def order_advance(number):
-    return perform(
-        lambda: orders.advance(_actor(), number, request.form.get("status"),
-                               request.form.get("tracking_number"), request.form.get("note")),
-        lambda order: f"Order {order.number} is now "
-                      f"{order_history.STATUS_LABELS[order.status].lower()}.",
-        url_for("seller.order", number=number))
-
-
-@bp.post("/orders/<number>/cancel")
-def order_cancel(number):
-    return perform(lambda: orders.cancel(_actor(), number, request.form.get("reason")),
-                   lambda order: f"Order {order.number} is cancelled, refunded and restocked.",
-                   url_for("seller.order", number=number))
-
-
-@bp.post("/orders/<number>/refund")
-def order_refund(number):
-    def action():
-        quantities, restock, reason, seq = refund_request()
-        return refunds.refund(_actor(), number, quantities, restock=restock, reason=reason,
-                              expected_seq=seq)
-
-    return perform(action, refund_message, url_for("seller.order", number=number))
+register_order_desk(bp, "seller", _actor, lambda: _actor().shop_id)

@@ -1,0 +1,120 @@
+"""The order desk shared by the seller and admin portals: list, one order, and moving,
+cancelling or refunding it. Each portal registers it with its own actor and scope."""
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from app.models.orders import OrderStatus
+from app.services import order_history, orders, refunds
+from app.services.cart import valid_id
+from blueprints.account.orders import STATUS_BADGES
+
+MAX_UNITS = 10_000  # more than any order line; larger numbers are typing mistakes
+
+
+def list_context(shop_id):
+    """Everything an orders list page needs from the query string."""
+    status = order_history.parse_status(request.args.get("status"))
+    search = request.args.get("q", "", type=str)
+    page = orders.orders_page(shop_id=shop_id, status=status, search=search,
+                              page=request.args.get("page", 1, type=int))
+    return {"page": page, "status": status, "search": search.strip()[:64],
+            "counts": order_history.item_counts([o.id for o in page.items]),
+            "statuses": list(OrderStatus), "labels": order_history.STATUS_LABELS,
+            "badges": STATUS_BADGES}
+
+
+def detail_context(order):
+    return {"order": order, "desk": orders.desk_view(order),
+            "labels": order_history.STATUS_LABELS, "badges": STATUS_BADGES}
+
+
+def refund_request():
+    """(quantities or None for a full refund, restock, reason, expected refund_seq) from the
+    refund form."""
+    form = request.form
+    restock = form.get("restock") in ("y", "on", "1", "true")
+    seq = _whole(form.get("refund_seq", ""))
+    if form.get("refund_seq") and seq is None:
+        raise refunds.RefundError("The form was damaged. Reload the page and try again.")
+    if form.get("scope") == "full":
+        return None, restock, form.get("reason"), seq
+    quantities = {}
+    for key, raw in form.items():
+        if key.startswith("qty-"):
+            item_id, units = valid_id(key[4:]), _whole(raw or "0")
+            if item_id is None or units is None:
+                raise refunds.RefundError("Enter how many of each item to refund as whole "
+                                          "numbers.")
+            quantities[item_id] = units
+    return quantities, restock, form.get("reason"), seq
+
+
+def _whole(raw):
+    """A small non-negative whole number typed in a form, or None."""
+    raw = raw.strip()
+    if not raw or len(raw) > 5 or not (raw.isascii() and raw.isdigit()):
+        return None
+    return int(raw) if int(raw) <= MAX_UNITS else None
+
+
+def perform(action, done, back):
+    """Run an order action: 404 for an order the person may not see, the refusal as a flash."""
+    try:
+        result = action()
+    except order_history.OrderNotFound:
+        abort(404)  # not 403: whether another shop's order exists is not ours to tell
+    except orders.OrderActionError as error:
+        flash(str(error), "danger")
+    else:
+        flash(done(result), "success")
+    return redirect(back)
+
+
+def refund_message(taken):
+    restocked = f" {taken.restocked} unit(s) back in stock." if taken.restocked else ""
+    what = taken.summary or "Items marked refunded (nothing to pay back)."
+    return f"{what}{restocked} The buyer has been told."
+
+
+def register_order_desk(bp, portal, actor, shop_scope):
+    """Add the order routes to `bp`: `actor()` is who acts, `shop_scope()` the shop id the
+    list is limited to (None: every shop). Templates: <portal>/orders.html, orders_show.html."""
+
+    def detail_url(number):
+        return url_for(f"{portal}.order", number=number)
+
+    @bp.get("/orders", endpoint="orders")
+    def orders_list():
+        return render_template(f"{portal}/orders.html", **list_context(shop_scope()))
+
+    @bp.get("/orders/<number>", endpoint="order")
+    def order_detail(number):
+        try:
+            order = orders.find_order(actor(), number)
+        except order_history.OrderNotFound:
+            abort(404)
+        return render_template(f"{portal}/orders_show.html", **detail_context(order))
+
+    @bp.post("/orders/<number>/status", endpoint="order_advance")
+    def order_advance(number):
+        return perform(
+            lambda: orders.advance(actor(), number, request.form.get("status"),
+                                   request.form.get("tracking_number"), request.form.get("note")),
+            lambda order: f"Order {order.number} is now "
+                          f"{order_history.STATUS_LABELS[order.status].lower()}.",
+            detail_url(number))
+
+    @bp.post("/orders/<number>/cancel", endpoint="order_cancel")
+    def order_cancel(number):
+        return perform(lambda: orders.cancel(actor(), number, request.form.get("reason")),
+                       lambda order: f"Order {order.number} is cancelled, refunded and "
+                                     "restocked.",
+                       detail_url(number))
+
+    @bp.post("/orders/<number>/refund", endpoint="order_refund")
+    def order_refund(number):
+        def action():
+            quantities, restock, reason, seq = refund_request()
+            return refunds.refund(actor(), number, quantities, restock=restock, reason=reason,
+                                  expected_seq=seq)
+
+        return perform(action, refund_message, detail_url(number))
