@@ -10,7 +10,11 @@ from app.models.base import Base, utcnow
 class Notification(Base):
     __tablename__ = "notifications"
     # Serves the unread badge and the receiver foreign key alike.
-    __table_args__ = (Index("ix_notifications_receiver_id_is_read", "receiver_id", "is_read"),)
+    __table_args__ = (
+        Index("ix_notifications_receiver_id_is_read", "receiver_id", "is_read"),
+        # The notifications page lists one person's newest first.
+        Index("ix_notifications_receiver_id_created_at", "receiver_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     creator_id: Mapped[int | None] = mapped_column(

@@ -81,6 +81,8 @@ class Order(TimestampMixin, Base):
         # One order per shop per paid checkout, however often the webhook is replayed.
         UniqueConstraint("checkout_session_id", "shop_id"),
         Index("ix_orders_shop_id_status", "shop_id", "status"),
+        # A shopper's order history, newest first.
+        Index("ix_orders_user_id_placed_at", "user_id", "placed_at"),
         CheckConstraint(
             "subtotal_cents >= 0 AND discount_cents >= 0 AND shipping_cents >= 0"
             " AND tax_cents >= 0 AND total_cents >= 0",
