@@ -72,62 +72,58 @@ def view():
     return render_template("cart/cart.html", **cart_page_context())
 
 
-@bp.post("/cart/add")
-def add():
-    form = CartAddForm()
+def _change_cart(form, change):
+    """A cart POST: shoppers only, a valid form, then `change(cart)` -> the success message."""
     if not can_shop():
         return respond(NOT_A_SHOPPER, "warning", next_url=form.next.data)
     if not form.validate():
         return respond(first_error(form), "danger", next_url=form.next.data)
-    quantity = form.quantity.data or 1
     cart = current_cart()
     try:
-        variant = carts.add(cart, form.variant_id.data, quantity)
+        message = change(cart)
     except carts.CartError as error:
         return respond(str(error), "danger", next_url=form.next.data)
     keep(cart)
-    track(AnalyticsKind.ADD_TO_CART, product_id=variant.product_id,
-          shop_id=variant.product.shop_id, quantity=quantity)
-    what = f"{quantity} × " if quantity > 1 else ""
-    return respond(f"Added {what}{_describe(variant)} to your cart.", "success",
-                   next_url=form.next.data)
+    return respond(message, "success", next_url=form.next.data)
+
+
+@bp.post("/cart/add")
+def add():
+    form = CartAddForm()
+
+    def change(cart):
+        quantity = form.quantity.data or 1
+        variant = carts.add(cart, form.variant_id.data, quantity)
+        track(AnalyticsKind.ADD_TO_CART, product_id=variant.product_id,
+              shop_id=variant.product.shop_id, quantity=quantity)
+        what = f"{quantity} × " if quantity > 1 else ""
+        return f"Added {what}{_describe(variant)} to your cart."
+
+    return _change_cart(form, change)
 
 
 @bp.post("/cart/update")
 def update():
     form = CartUpdateForm()
-    if not can_shop():
-        return respond(NOT_A_SHOPPER, "warning", next_url=form.next.data)
-    if not form.validate():
-        return respond(first_error(form), "danger", next_url=form.next.data)
-    cart = current_cart()
-    try:
+
+    def change(cart):
         variant = carts.set_quantity(cart, form.variant_id.data, form.quantity.data)
-    except carts.CartError as error:
-        return respond(str(error), "danger", next_url=form.next.data)
-    keep(cart)
-    if form.quantity.data == 0:
-        return respond(f"Removed {_describe(variant)} from your cart.", "success",
-                       next_url=form.next.data)
-    return respond(f"{_describe(variant)}: quantity is now {form.quantity.data}.", "success",
-                   next_url=form.next.data)
+        if form.quantity.data == 0:
+            return f"Removed {_describe(variant)} from your cart."
+        return f"{_describe(variant)}: quantity is now {form.quantity.data}."
+
+    return _change_cart(form, change)
 
 
 @bp.post("/cart/remove")
 def remove():
     form = CartRemoveForm()
-    if not can_shop():
-        return respond(NOT_A_SHOPPER, "warning", next_url=form.next.data)
-    if not form.validate():
-        return respond(first_error(form), "danger", next_url=form.next.data)
-    cart = current_cart()
-    try:
+
+    def change(cart):
         variant = carts.remove(cart, form.variant_id.data)
-    except carts.CartError as error:
-        return respond(str(error), "danger", next_url=form.next.data)
-    keep(cart)
-    return respond(f"Removed {_describe(variant)} from your cart.", "success",
-                   next_url=form.next.data)
+        return f"Removed {_describe(variant)} from your cart."
+
+    return _change_cart(form, change)
 
 
 @bp.post("/cart/coupon")
