@@ -86,6 +86,12 @@ def register_extensions(app):
     from app.extensions import csrf, db, jobs, login_manager, mail, migrate, socketio
     from app.services.auth_session import load_user_from_session_id
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine cannot drop a connection: pinging before every checkout
+        # would only add a SELECT 1 to every request.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.pop("pool_pre_ping", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

@@ -1,7 +1,11 @@
 """Jinja filters and globals shared by every portal."""
+from urllib.parse import urlencode
+
 from flask import current_app, has_request_context, request, url_for
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+PAGE_MARKER = "bazaarPAGE"
+QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug's: https://url.spec.whatwg.org/#percent-encoded-bytes
 
 
 def format_money(cents, currency=None):
@@ -34,7 +38,28 @@ def register(app):
                 paths[key] = found
         return found
 
+    def query_path(endpoint, **params):
+        """url_for(endpoint, **params) for an endpoint without URL variables, whose params
+        all go to the query string: the same URL, for a listing's dozens of facet links.
+
+        Encoded as werkzeug encodes a query (None dropped, lists repeated, same safe set).
+        """
+        pairs = [(name, item) for name, value in params.items()
+                 for item in (value if isinstance(value, list | tuple) else (value,))
+                 if item is not None]
+        base = path(endpoint)
+        return f"{base}?{urlencode(pairs, safe=QUERY_SAFE)}" if pairs else base
+
+    def page_links(endpoint, **params):
+        """n -> url_for(endpoint, page=n, **params), building the URL once for all pages."""
+        marker = "page=" + PAGE_MARKER
+        template = url_for(endpoint, page=PAGE_MARKER, **params)
+        # Inside any other parameter's value "=" is percent-encoded, so this finds the page.
+        return lambda n: template.replace(marker, f"page={n}", 1)
+
     app.jinja_env.globals["path"] = path
+    app.jinja_env.globals["page_links"] = page_links
+    app.jinja_env.globals["query_path"] = query_path
 
     @app.context_processor
     def portal_globals():

@@ -6,8 +6,6 @@ from math import ceil
 
 from flask_sqlalchemy.pagination import Pagination
 
-from app.extensions import db
-from app.models.catalog import Product
 from app.services.cards import visible_cards
 from app.services.listing_facets import FacetCounter
 from app.services.listing_filters import (  # noqa: F401 (the listing's public names)
@@ -18,9 +16,7 @@ from app.services.listing_filters import (  # noqa: F401 (the listing's public n
     parse_filters,
     vocabulary,
 )
-from app.services.listing_query import filtered, ordered
 from app.services.search import parse_query
-from app.services.ttl_cache import cached, make_key
 
 PER_PAGE = 24
 # Deep pages cost an OFFSET walk and help nobody: past 2,400 products, narrow the search.
@@ -95,7 +91,7 @@ def browse(filters, messages=(), now=None, vocab=None):
                             f"page{'' if last == 1 else 's'} of results; here is the last.")
         filters = replace(filters, page=last)
     page = ResultPage(page=filters.page, per_page=PER_PAGE, max_per_page=None, error_out=False,
-                      items=_page_items(filters, now), total=total)
+                      items=_page_items(counter, filters), total=total)
     names = {row[1]: row[2] for row in vocab["categories"]}
     chips = active_filters(filters, names)
     return Listing(
@@ -107,21 +103,13 @@ def browse(filters, messages=(), now=None, vocab=None):
     )
 
 
-def _page_items(filters, now):
+def _page_items(counter, filters):
     """The product cards of one page, in the page's order.
 
-    The page's ids are cached like the counts (ranking thousands of search matches is the
-    expensive part); the products themselves are read fresh and still must be visible, so a
-    product hidden or deleted meanwhile drops out at once.
+    The ids come from the catalogue snapshot; the products themselves are read fresh and
+    still must be visible, so a product hidden or deleted meanwhile drops out at once.
     """
-    def page_ids():
-        stmt, relevance = filtered(filters, now)
-        stmt = ordered(stmt, filters, relevance).with_only_columns(Product.id)
-        return db.session.scalars(
-            stmt.limit(PER_PAGE).offset((filters.page - 1) * PER_PAGE)).all()
-
-    key = make_key("listing-page", filters.key(), filters.sort, filters.page)
-    ids = cached(key, cache_seconds(), page_ids)
+    ids = counter.page_ids(filters, (filters.page - 1) * PER_PAGE, PER_PAGE)
     # Cards (rows of the few columns a card shows, not entities), read fresh by primary key
     # and checked for visibility, in one query with each product's first image and shop name.
     return visible_cards(ids)

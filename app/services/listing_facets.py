@@ -1,19 +1,25 @@
-"""Facet counts of a listing, each ignoring its own filter, cached briefly; and the totals."""
+"""Facet counts of a listing, each ignoring its own filter; its totals and its pages."""
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+import numpy as np
 
-from app.extensions import db
-from app.models.catalog import Product, ProductVariant
-from app.services.listing_filters import cache_seconds, major_units
-from app.services.listing_query import effective_price, filtered, variant_conditions
-from app.services.ttl_cache import cached, make_key
+from app.models.base import utcnow
+from app.services.listing_filters import major_units
+from app.services.listing_index import NO_CODE, current_index
 
 # (lowest, highest) in cents, either end open.
 PRICE_BANDS = ((None, 999), (1000, 2499), (2500, 4999), (5000, 9999), (10000, None))
 RATINGS = (4, 3, 2, 1)
 BRAND_OPTIONS = 25
 SIZE_ORDER = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "Small", "Medium", "Large")
+
+
+def _first_of_runs(*keys):
+    """Which entries start a run of equal keys (the entries are ordered by those keys)."""
+    starts = np.ones(len(keys[0]), dtype=bool)
+    if len(starts) > 1:
+        starts[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
+    return starts
 
 
 @dataclass(frozen=True)
@@ -25,76 +31,179 @@ class Option:
 
 
 class FacetCounter:
-    """Runs (or reuses) the counting queries of one listing request.
+    """One listing request's answers, worked out on the catalogue snapshot (listing_index).
 
-    Why caching them is safe: counts are hints beside the grid, whose products are read fresh
-    and re-checked for visibility; every shopper sees the same catalogue, so no key or value
-    holds anything about one user; a key is the normalised, validated filter set, so the key
-    space is what visitors actually ask for (a bounded LRU in memory, expiring keys in Redis);
-    and a count is at most cache_seconds() old.
+    Each filter becomes a mask over the snapshot once per request; the products matching a
+    set of filters are those masks combined, so a facet that ignores its own filter costs one
+    more AND, and a search matches once however many counts it feeds. Nothing in it is about
+    one visitor.
     """
 
     def __init__(self, vocab, now=None):
         self.vocab = vocab
-        self.now = now
-        self._memo = {}  # the same query twice in one request runs once, cache or not
+        self.now = now or utcnow()
+        self.index = current_index()
+        self._parts = {}
+        self._matching = {}
 
-    def _cached(self, kind, filters, compute):
-        key = make_key("listing", kind, filters.key())
-        if key not in self._memo:
-            self._memo[key] = cached(key, cache_seconds(), lambda: compute(filters))
-        return self._memo[key]
+    # -- which products pass -------------------------------------------------------------
 
-    def _base(self, filters):
-        return filtered(filters, self.now)[0]
+    @staticmethod
+    def _key(filters):
+        return tuple(sorted((k, str(v)) for k, v in filters.key().items()))
+
+    def matching(self, filters):
+        """A boolean mask over the snapshot: the products `filters` lets through."""
+        key = self._key(filters)
+        if key not in self._matching:
+            mask = np.ones(len(self.index), dtype=bool)
+            for part in self._parts_of(filters):
+                mask &= part
+            self._matching[key] = mask
+        return self._matching[key]
+
+    def _parts_of(self, f):
+        if f.search:
+            yield self._part(("search", f.search.text), lambda: self._positions_mask(
+                self.index.search(f.search)))
+        if f.category_id is not None:
+            yield self._part(("category", f.category_id),
+                             lambda: self.index.category == f.category_id)
+        if f.subcategory_id is not None:
+            yield self._part(("subcategory", f.subcategory_id),
+                             lambda: self.index.subcategory == f.subcategory_id)
+        if f.min_price is not None:
+            yield self._part(("min_price", f.min_price), lambda: self.index.price >= f.min_price)
+        if f.max_price is not None:
+            yield self._part(("max_price", f.max_price), lambda: self.index.price <= f.max_price)
+        if f.brands:
+            yield self._part(("brands", f.brands), lambda: np.isin(
+                self.index.brand, self._codes(self.index.brands, f.brands)))
+        if f.rating:
+            yield self._part(("rating", f.rating), lambda: self.index.rating >= f.rating)
+        if f.colors or f.sizes or f.in_stock:
+            # One variant must be all of these at once: the chosen colour and size, in stock.
+            yield self._part(("variants", f.colors, f.sizes, f.in_stock), lambda: (
+                self._positions_mask(self._variants(
+                    f.colors, f.sizes, f.in_stock, "variants_by_color")[0])))
+        if f.on_offer:
+            yield self._part(("on_offer",), self._on_offer)
+
+    def _part(self, key, compute):
+        if key not in self._parts:
+            self._parts[key] = compute()
+        return self._parts[key]
+
+    def _positions_mask(self, positions):
+        mask = np.zeros(len(self.index), dtype=bool)
+        mask[positions] = True
+        return mask
+
+    @staticmethod
+    def _codes(names, chosen):
+        return [code for code, name in enumerate(names) if name in chosen]
+
+    def _variants(self, colors, sizes, in_stock, order, within=None, columns=("position",)):
+        """`columns` of the snapshot's variants (in `order`) meeting the variant conditions,
+        of the products in the mask `within` (all products when None)."""
+        variants = getattr(self.index, order)
+        if within is None:
+            chosen = slice(None)
+        else:
+            chosen = self.index.variants_of(order, np.flatnonzero(within))
+        keep = np.ones(len(variants["position"][chosen]), dtype=bool)
+        if colors:
+            keep &= np.isin(variants["color"][chosen], self._codes(self.index.colors, colors))
+        if sizes:
+            keep &= np.isin(variants["size"][chosen], self._codes(self.index.sizes, sizes))
+        if in_stock:
+            keep &= variants["in_stock"][chosen]
+        return [variants[name][chosen][keep] for name in columns]
+
+    def _on_offer(self):
+        now = np.datetime64(self.now, "us")
+        live = (self.index.event_starts <= now) & (self.index.event_ends > now)
+        mask = self._positions_mask(self.index.event_position[live])
+        return mask | self.index.on_sale
+
+    # -- the page --------------------------------------------------------------------------
+
+    def page_ids(self, filters, offset, limit):
+        """Ids of one page of the products `filters` lets through, in its sort order."""
+        # Live offers move with the clock: with on_offer, only this request's answer is kept.
+        if filters.on_offer:
+            return self._page_ids(filters, offset, limit)
+        return self.index.remembered(
+            ("page", self._key(filters), filters.sort, offset, limit),
+            lambda: self._page_ids(filters, offset, limit))
+
+    def _page_ids(self, filters, offset, limit):
+        mask = self.matching(filters)
+        if filters.sort == "relevance" and filters.search:
+            order = self.index.search(filters.search)
+        else:
+            order = self.index.order(filters.sort)
+        shown = order[mask[order]]
+        return self.index.ids[shown[offset:offset + limit]].tolist()
+
+    # -- counts ----------------------------------------------------------------------------
 
     def aggregate(self, filters):
         """{total, ratings: {stars: n}, bands: [n per price band]} over the filters."""
-        return self._cached("aggregate", filters, self._aggregate)
+        mask = self.matching(filters)
+        rating, price = self.index.rating[mask], self.index.price[mask]
+        bands = []
+        for low, high in PRICE_BANDS:
+            inside = np.ones(len(price), dtype=bool)
+            if low is not None:
+                inside &= price >= low
+            if high is not None:
+                inside &= price <= high
+            bands.append(int(inside.sum()))
+        return {"total": int(mask.sum()),
+                "ratings": {str(r): int((rating >= r).sum()) for r in RATINGS},
+                "bands": bands}
 
     def total(self, filters):
-        return self.aggregate(filters)["total"]
-
-    def _aggregate(self, filters):
-        price = effective_price()
-        columns = [func.count(Product.id)]
-        columns += [func.sum(case((Product.rating_avg >= r, 1), else_=0)) for r in RATINGS]
-        for low, high in PRICE_BANDS:
-            band = [c for c in (low is not None and price >= low,
-                                high is not None and price <= high) if c is not False]
-            columns.append(func.sum(case((and_(*band), 1), else_=0)))
-        row = db.session.execute(self._base(filters).with_only_columns(*columns)).one()
-        values = [int(v or 0) for v in row]
-        return {"total": values[0], "ratings": dict(zip(map(str, RATINGS), values[1:5],
-                                                        strict=True)),
-                "bands": values[5:]}
+        if filters.on_offer:
+            return int(self.matching(filters).sum())
+        return self.index.remembered(("total", self._key(filters)),
+                                     lambda: int(self.matching(filters).sum()))
 
     def _grouped(self, filters, column):
-        stmt = (self._base(filters).with_only_columns(column, func.count(Product.id))
-                .group_by(column))
-        return [[value, count] for value, count in db.session.execute(stmt) if value]
+        values, counts = np.unique(getattr(self.index, column)[self.matching(filters)],
+                                   return_counts=True)
+        return [[int(v), int(n)] for v, n in zip(values, counts, strict=True) if v]
 
-    def _variant_grouped(self, filters, column):
-        ids = self._base(filters).with_only_columns(Product.id)
-        stmt = (select(column, func.count(ProductVariant.product_id.distinct()))
-                .where(ProductVariant.product_id.in_(ids), column != "",
-                       *variant_conditions(filters))
-                .group_by(column))
-        return [list(row) for row in db.session.execute(stmt)]
+    def _brand_counts(self, filters):
+        codes = self.index.brand[self.matching(filters)]
+        counts = np.bincount(codes[codes != NO_CODE], minlength=len(self.index.brands))
+        return [[name, int(n)] for name, n in zip(self.index.brands, counts, strict=True) if n]
+
+    def _variant_counts(self, filters, column):
+        """[value, products with a variant of that value], under the variant conditions."""
+        order, names = ("variants_by_color", self.index.colors) if column == "color" else (
+            "variants_by_size", self.index.sizes)
+        # `filters` comes without this facet's own values: the other conditions still hold.
+        positions, values = self._variants(filters.colors, filters.sizes, filters.in_stock,
+                                           order, within=self.matching(filters),
+                                           columns=("position", column))
+        named = values != NO_CODE
+        positions, values = positions[named], values[named]
+        # Variants come ordered by (product, value): each product counts once per value.
+        firsts = values[_first_of_runs(positions, values)]
+        counts = np.bincount(firsts, minlength=len(names))
+        return [[name, int(n)] for name, n in zip(names, counts, strict=True) if n]
 
     def facets(self, filters):
         return {
             "categories": self.category_options(filters),
-            "brands": self._options(self._cached(
-                "brands", filters.without("brands"),
-                lambda f: self._grouped(f, Product.brand)), filters.brands, by_count=True),
-            "colors": self._options(self._cached(
-                "colors", filters.without("colors"),
-                lambda f: self._variant_grouped(f, ProductVariant.color)), filters.colors),
-            "sizes": self._options(self._cached(
-                "sizes", filters.without("sizes"),
-                lambda f: self._variant_grouped(f, ProductVariant.size)), filters.sizes,
-                order=SIZE_ORDER),
+            "brands": self._options(self._brand_counts(filters.without("brands")),
+                                    filters.brands, by_count=True),
+            "colors": self._options(self._variant_counts(filters.without("colors"), "color"),
+                                    filters.colors),
+            "sizes": self._options(self._variant_counts(filters.without("sizes"), "size"),
+                                   filters.sizes, order=SIZE_ORDER),
             "ratings": self._rating_options(filters),
             "price_bands": self._price_options(filters),
         }
@@ -103,12 +212,11 @@ class FacetCounter:
         """Subcategories of the chosen category, or the top categories when none is chosen."""
         by_id = {row[0]: row for row in self.vocab["categories"]}
         if filters.category_id is not None:
-            base, column, current = filters.without("subcategory"), "subcategory_id", \
+            base, column, current = filters.without("subcategory"), "subcategory", \
                 filters.subcategory_id
         else:
-            base, column, current = filters.without("category"), "category_id", None
-        counts = self._cached(f"by-{column}", base,
-                              lambda f: self._grouped(f, getattr(Product, column)))
+            base, column, current = filters.without("category"), "category", None
+        counts = self._grouped(base, column)
         options = [Option(by_id[cid][1], by_id[cid][2], n, cid == current)
                    for cid, n in counts if cid in by_id]
         return sorted(options, key=lambda o: (-o.count, o.label))

@@ -4,11 +4,10 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, literal_column, table, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
-from app.models.catalog import Product
 
 MAX_QUERY_CHARS = 200  # more than anyone types; the rest of a pasted essay is ignored
 MAX_TERMS = 8
@@ -23,7 +22,6 @@ TS_CONFIG = "bazaar_search"  # english stemming + accent folding (migration 0003
 _WORD = re.compile(r"[^\W_]+")
 _TAG = re.compile(r"<[^>]*>")
 
-_products_fts = table("products_fts")
 
 
 def strip_html(value):
@@ -76,37 +74,44 @@ def _dialect():
     return db.session.get_bind().dialect.name
 
 
-def apply_search(stmt, query, match_any=False):
-    """Restrict a select of Product to matches; returns (stmt, ORDER BY clauses best first).
-
-    match_any: any word may match instead of all (for "did you mean" suggestions).
-    """
-    if _dialect() == "postgresql":
-        return _apply_postgresql(stmt, query, match_any)
-    return _apply_sqlite(stmt, query, match_any)
-
-
-def _apply_sqlite(stmt, query, match_any):
+def _fts5_expression(query):
     # Terms hold letters and digits only, so quoting them makes each a plain FTS5 string.
     parts = [f'"{term}"' for term in query.terms]
     if len(query.terms[-1]) >= MIN_PREFIX_CHARS:
         parts[-1] += "*"
-    expression = (" OR " if match_any else " AND ").join(parts)
-    fts = literal_column("products_fts")
-    # The unary + keeps SQLite from looking the index up by rowid once per product (a full
-    # MATCH per row: seconds on 100k products); it must walk the matches and join products.
-    stmt = stmt.join(_products_fts, literal_column("+products_fts.rowid") == Product.id).where(
-        fts.op("MATCH")(expression))
-    # bm25() is lower for better matches.
-    return stmt, [func.bm25(fts, *FTS_WEIGHTS), Product.id.desc()]
+    return " AND ".join(parts)  # every word must match
 
 
-def _apply_postgresql(stmt, query, match_any):
+def _tsquery_text(query):
     parts = [f"'{term}'" for term in query.terms]
     if len(query.terms[-1]) >= MIN_PREFIX_CHARS:
         parts[-1] += ":*"
-    tsquery = func.to_tsquery(text(f"'{TS_CONFIG}'::regconfig"),
-                              (" | " if match_any else " & ").join(parts))
-    vector = literal_column("products.search_vector")
-    stmt = stmt.where(vector.op("@@")(tsquery))
-    return stmt, [func.ts_rank(vector, tsquery).desc(), Product.id.desc()]
+    return " & ".join(parts)
+
+
+# Plain DB-API cursors: a common word matches thousands of products, and wrapping each row
+# in a SQLAlchemy Row cost as much as the search itself.
+_FTS5_SCORES = (
+    "SELECT rowid, bm25(products_fts, " + ", ".join(map(str, FTS_WEIGHTS)) + ") "
+    "FROM products_fts WHERE products_fts MATCH :expression")
+_TS_SCORES = (
+    f"SELECT id, -ts_rank(search_vector, to_tsquery('{TS_CONFIG}'::regconfig, %(expression)s)) "
+    f"FROM products WHERE search_vector @@ to_tsquery('{TS_CONFIG}'::regconfig, %(expression)s)")
+
+
+def match_scores(query):
+    """[(product id, score)] of every product matching `query`, lower scores matching better.
+
+    All matches, hidden products included: the caller intersects them with what may be shown.
+    SQLite ranks by bm25 with FTS_WEIGHTS, PostgreSQL by ts_rank (negated).
+    """
+    if _dialect() == "postgresql":
+        statement, expression = _TS_SCORES, _tsquery_text(query)
+    else:
+        statement, expression = _FTS5_SCORES, _fts5_expression(query)
+    cursor = db.session.connection().connection.cursor()  # in the session's transaction
+    try:
+        cursor.execute(statement, {"expression": expression})
+        return cursor.fetchall()
+    finally:
+        cursor.close()

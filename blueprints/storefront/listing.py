@@ -5,6 +5,7 @@ from flask import make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from app.models.analytics import AnalyticsKind
+from app.services import fragments
 from app.services import listing as listing_service
 from app.services.ttl_cache import cached, make_key
 from blueprints.storefront import bp
@@ -25,15 +26,36 @@ def products():
     # htmx swaps the results in place; a history restore after a cache miss needs the page.
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request")
-    template = "storefront/_product_results.html" if partial else "storefront/products.html"
-    html = render_template(template, listing=listing, seo=_seo(listing), oob=partial,
-                           sorts=listing_service.SORTS, filters_html=_sidebar(listing))
+    seo, filters_html = _seo(listing), _sidebar(listing)
+    context = dict(listing=listing, seo=seo, oob=partial, sorts=listing_service.SORTS,
+                   filters_html=filters_html)
+    key = _content_key(listing, seo, filters_html)
+    if partial:
+        html = fragments.render("storefront/_product_results.html", key, **context)
+    else:
+        main_html = fragments.render("storefront/_listing_main.html", key, **context)
+        html = render_template("storefront/products.html", seo=seo, main_html=main_html)
     if filters.search:
         # After rendering: recording commits, which would expire the products just shown.
         track(AnalyticsKind.SEARCH)
     response = make_response(html)
     response.vary.add("HX-Request")
     return response
+
+
+def _content_key(listing, seo, filters_html):
+    """Everything the main region shows: the filters, each card's row, counts and messages.
+
+    The cards are read fresh on every request, so a new price or a hidden product is a new
+    key, never a stale page.
+    """
+    p = listing.page
+    args = tuple((k, tuple(v) if isinstance(v, list) else v)
+                 for k, v in listing.filters.args().items())
+    shown = "\n".join(map(repr, [*p.items, *listing.chips, *listing.suggestions]))
+    return (request.script_root, args, p.total, shown, tuple(listing.messages),
+            listing.category_name, listing.subcategory_name, tuple(sorted(seo.items())),
+            str(filters_html))
 
 
 def _sidebar(listing):

@@ -1,0 +1,55 @@
+"""Rendered HTML fragments kept in this process, keyed by everything they show.
+
+A key that holds every input of a template (the rows it prints, the filters its links carry)
+is never stale: different data is a different key, so entries are only ever evicted, least
+recently used first, to stay within MAX_BYTES. Only for templates that read nothing about the
+visitor (no user, no session, no CSRF token). Off when cache_seconds() is 0 (under tests), so
+every test renders the templates themselves.
+"""
+import threading
+from collections import OrderedDict
+
+from flask import render_template
+from markupsafe import Markup
+
+from app.services.listing_filters import cache_seconds
+
+MAX_BYTES = 32 * 1024 * 1024
+_lock = threading.Lock()
+_entries = OrderedDict()  # digest -> html
+_size = 0
+
+
+def render(template, key, **context):
+    """render_template(template, **context), reused while `key` (hashable, holding every
+    input the template shows) is the same."""
+    if cache_seconds() <= 0:
+        return Markup(render_template(template, **context))
+    key = (template, key)  # compared whole on a hit: no digest that could collide
+    with _lock:
+        html = _entries.get(key)
+        if html is not None:
+            _entries.move_to_end(key)
+            return Markup(html)
+    html = render_template(template, **context)
+    _remember(key, html)
+    return Markup(html)
+
+
+def _remember(key, html):
+    global _size
+    with _lock:
+        if key in _entries:
+            return
+        _entries[key] = html
+        _size += len(html)
+        while _size > MAX_BYTES and _entries:
+            _, dropped = _entries.popitem(last=False)
+            _size -= len(dropped)
+
+
+def clear():
+    global _size
+    with _lock:
+        _entries.clear()
+        _size = 0

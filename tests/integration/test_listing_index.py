@@ -1,0 +1,85 @@
+"""The catalogue snapshot behind listing counts and pages: contents, renewal, variant lookups."""
+import numpy as np
+import pytest
+
+from app.models.catalog import ProductStatus
+from app.services import listing_index, ttl_cache
+from tests.factories_catalog import create_category, create_product, create_shop, set_product
+
+
+@pytest.fixture
+def cached_app(make_app):
+    """An app that caches for 60 s, as production does (tests otherwise cache nothing)."""
+    cached = make_app(LISTING_CACHE_SECONDS=60)
+    with cached.app_context():
+        ttl_cache.clear()
+    yield cached
+    with cached.app_context():
+        ttl_cache.clear()
+
+
+@pytest.fixture
+def shop(factory):
+    return create_shop(factory, name="Snapshot Goods")
+
+
+def snapshot(app):
+    with app.test_request_context("/products"):
+        return listing_index.current_index()
+
+
+def test_snapshot_holds_only_visible_products_oldest_first(app, shop):
+    first = create_product(app, shop, "First")
+    hidden = create_product(app, shop, "Draft", status=ProductStatus.DRAFT)
+    second = create_product(app, shop, "Second", 2500, 1900)
+    index = snapshot(app)
+    assert index.ids.tolist() == [first.id, second.id]
+    assert hidden.id not in index.ids.tolist()
+    assert index.price.tolist() == [1000, 1900]  # the sale price when it is lower
+    assert index.on_sale.tolist() == [False, True]
+
+
+def test_snapshot_is_reused_within_the_ttl(app, cached_app, shop):
+    create_product(app, shop, "Kept")
+    index = snapshot(cached_app)
+    create_product(app, shop, "Later")
+    assert snapshot(cached_app) is index
+
+
+def test_clearing_the_cache_renews_the_snapshot(app, cached_app, shop):
+    product = create_product(app, shop, "Soon hidden")
+    assert product.id in snapshot(cached_app).ids.tolist()
+    set_product(app, product, status=ProductStatus.ARCHIVED)
+    with cached_app.app_context():
+        ttl_cache.clear()
+    assert product.id not in snapshot(cached_app).ids.tolist()
+
+
+def test_without_caching_each_request_gets_a_fresh_snapshot(app, shop):
+    create_product(app, shop, "One")
+    before = snapshot(app)
+    create_product(app, shop, "Two")
+    assert len(snapshot(app)) == len(before) + 1
+
+
+def test_variants_of_lists_each_products_variants_together(app, shop):
+    category = create_category(app)
+    plain = create_product(app, shop, "Plain", category=category)
+    many = create_product(app, shop, "Many", category=category,
+                          variants=[("Red", "S", 1), ("Blue", "M", 0), ("Red", "M", 2)])
+    index = snapshot(app)
+    variants = index.variants_by_color
+    positions, _ = index.positions([many.id, plain.id])
+    chosen = index.variants_of("variants_by_color", np.sort(positions))
+    by_product = {}
+    for i in chosen:
+        product_id = int(index.ids[variants["position"][i]])
+        by_product.setdefault(product_id, []).append(index.colors[variants["color"][i]]
+                                                      if variants["color"][i] >= 0 else "")
+    assert by_product == {plain.id: [""], many.id: ["Blue", "Red", "Red"]}
+
+
+def test_positions_ignore_ids_not_in_the_snapshot(app, shop):
+    product = create_product(app, shop, "Here")
+    positions, found = snapshot(app).positions([product.id + 1000, product.id])
+    assert found.tolist() == [False, True] and len(positions) == 1
