@@ -13,6 +13,7 @@ class Result:
     latencies: list = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
+    requests_sent: int = 0  # warm-up included
 
     def percentile(self, p):
         if not self.latencies:
@@ -85,6 +86,8 @@ def run(name, base_url, make_request, clients=16, duration=10.0, warmup=1.0, set
             except Exception:
                 ok = False
             latency = time.perf_counter() - t0
+            with lock:
+                result.requests_sent += 1
             if time.monotonic() >= start_at:
                 with lock:
                     if ok:

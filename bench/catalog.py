@@ -6,6 +6,11 @@ sorted listing, a search, a product page and add-to-cart, for each catalogue siz
 loopback traffic; every phase is bounded in time.
 
     .venv/bin/python bench/catalog.py [--sizes 10000 100000] [--duration 8] [--clients 16]
+                                      [--reuse]
+
+Each line also shows the server's CPU time per request (gunicorn master and workers, read
+from /proc), which says what the page costs whatever else the machine is doing. --reuse keeps
+a catalogue seeded by an earlier run instead of seeding it again.
 """
 import argparse
 import os
@@ -56,8 +61,13 @@ def flask(env, *args, timeout=600):
     return time.perf_counter() - started
 
 
-def seed(size, shops):
+def seed(size, shops, reuse=False):
     instance = Path(os.environ.get("BENCH_DIR", "/tmp/bazaar-bench")) / f"catalog-{size}"
+    if reuse and (instance / "bazaar.sqlite3").exists():
+        env = environment(instance)
+        flask(env, "db", "upgrade")
+        print(f"reusing the {size:,}-product catalogue in {instance}")
+        return instance, env
     shutil.rmtree(instance, ignore_errors=True)
     instance.mkdir(parents=True)
     env = environment(instance)
@@ -84,6 +94,25 @@ def serve(env, port, workers):
         time.sleep(0.3)
     process.terminate()
     raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def server_cpu_seconds(pid):
+    """CPU time of the gunicorn master, its live workers and the workers it has reaped."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat_file:
+                stat = stat_file.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid:  # utime, stime, cutime, cstime
+            total += sum(int(v) for v in stat[11:15]) / ticks
+        elif int(stat[1]) == pid:  # a worker: utime, stime
+            total += (int(stat[11]) + int(stat[12])) / ticks
+    return total
 
 
 def sample(instance):
@@ -146,20 +175,26 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse catalogues seeded by an earlier run")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; gunicorn gthread x{args.workers}; {args.clients} clients; "
           f"{args.duration:.0f} s per page")
     p95 = {}
     for size in args.sizes:
-        instance, env = seed(size, args.shops)
+        instance, env = seed(size, args.shops, args.reuse)
         port = free_port()
         server = serve(env, port, args.workers)
         try:
             data = sample(instance)
             for name, request, setup in scenarios(*data):
+                cpu_before = server_cpu_seconds(server.pid)
                 result = run(name, f"http://127.0.0.1:{port}", request, clients=args.clients,
                              duration=args.duration, setup=setup)
-                print(f"  {size:>7,}  {result.line()}")
+                # Warm-up requests included: the CPU counters cannot tell them apart.
+                handled = result.requests_sent or 1
+                cpu_ms = (server_cpu_seconds(server.pid) - cpu_before) * 1000 / handled
+                print(f"  {size:>7,}  {result.line()}   server CPU {cpu_ms:.2f} ms/request")
                 p95[(size, name)] = result.p95_ms
         finally:
             server.terminate()
