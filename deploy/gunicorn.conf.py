@@ -20,6 +20,14 @@ accesslog = "-"
 errorlog = "-"
 
 
+def when_ready(server):
+    """Before the first fork: compile templates and build the catalogue snapshot once."""
+    from app.warmup import warm
+    from wsgi import app
+
+    warm(app)
+
+
 def post_fork(server, worker):
     """Give each worker its own database connections: none may cross the fork."""
     from app.extensions import db

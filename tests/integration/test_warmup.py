@@ -1,0 +1,14 @@
+"""Warming a page process before gunicorn forks its workers."""
+from app.services import listing_index
+from app.warmup import warm
+from tests.factories_catalog import create_product, create_shop
+
+
+def test_warm_up_leaves_a_snapshot_for_the_first_request(make_app, factory):
+    create_product(factory.app, create_shop(factory), "Warm Mug")
+    cached = make_app(LISTING_CACHE_SECONDS=60)
+    warm(cached)
+    holder = cached.extensions["catalog_index"]
+    with cached.test_request_context("/products"):
+        assert listing_index.current_index() is holder.index
+    assert "storefront/products.html" in {t.name for t in cached.jinja_env.cache.values()}
