@@ -227,3 +227,17 @@ def test_login_limits_are_kept_in_redis_in_the_services_run(limited_app):
 def test_with_rate_limiting_off_many_login_posts_are_answered(client):
     for _ in range(12):
         assert log_in(client, "someone@example.com").status_code == 422
+
+
+def test_browsing_as_a_guest_does_not_rewrite_the_session_cookie(client):
+    client.get("/products")  # the first page sets the session (its CSRF token)
+    response = client.get("/products")
+    assert response.headers.getlist("Set-Cookie") == []
+
+
+def test_a_signed_in_session_replayed_from_another_browser_is_signed_out(client, factory):
+    user = factory.shopper()
+    log_in(client, user.email)
+    assert is_signed_in(client)
+    client.environ_base["HTTP_USER_AGENT"] = "a different browser"
+    assert not is_signed_in(client)
