@@ -150,7 +150,12 @@ class FacetCounter:
 
     def aggregate(self, filters):
         """{total, ratings: {stars: n}, bands: [n per price band]} over the filters."""
-        mask = self.matching(filters)
+        key = ("aggregate", self._key(filters))
+        if key not in self._parts:
+            self._parts[key] = self._aggregate(self.matching(filters))
+        return self._parts[key]
+
+    def _aggregate(self, mask):
         rating, price = self.index.rating[mask], self.index.price[mask]
         bands = []
         for low, high in PRICE_BANDS:
