@@ -5,12 +5,15 @@ sorted listing, a search, a product page and add-to-cart, for each catalogue siz
 100k/10k p95 ratio. Runs on SQLite (the embedded default) in its own instance folder; only
 loopback traffic; every phase is bounded in time.
 
-    .venv/bin/python bench/catalog.py [--sizes 10000 100000] [--duration 8] [--clients 16]
-                                      [--reuse]
+    .venv/bin/python bench/catalog.py [--sizes 10000 100000] [--duration 8] [--warmup 3]
+                                      [--clients 16] [--reuse]
 
-Each line also shows the server's CPU time per request (gunicorn master and workers, read
-from /proc), which says what the page costs whatever else the machine is doing. --reuse keeps
-a catalogue seeded by an earlier run instead of seeding it again.
+Each page is timed after a warm-up, as a running shop is: its caches hold what recent
+visitors asked for. Then "first visit" lines time, one request at a time, pages nobody asked
+for before (new categories and price filters, new search words, new products): what a page
+costs when no cache can help. Each timed line also shows the server's CPU time per request
+(gunicorn master and workers, read from /proc, warm-up included), which says what the page
+costs whatever else the machine is doing. --reuse keeps a catalogue seeded by an earlier run.
 """
 import argparse
 import os
@@ -23,11 +26,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _load import Client, run  # noqa: E402
+from _load import Client, Result, run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -121,7 +125,7 @@ def sample(instance):
     rng = random.Random(7)
     products = [r[0] for r in conn.execute(
         "SELECT slug FROM products WHERE status='active' AND deleted_at IS NULL "
-        "ORDER BY random() LIMIT 2000")]
+        f"ORDER BY random() LIMIT {2000 + FIRST_VISITS}")]
     variants = [r[0] for r in conn.execute(
         "SELECT v.id FROM product_variants v JOIN products p ON p.id = v.product_id "
         "WHERE v.stock > 5 AND p.status='active' ORDER BY random() LIMIT 2000")]
@@ -130,10 +134,47 @@ def sample(instance):
     conn.close()
     words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{4,}", t)})
     rng.shuffle(words)
-    return products, variants, categories, words[:300]
+    fresh = Sample(products[2000:], words[300:300 + FIRST_VISITS], categories)
+    return (products[:2000], variants, categories, words[:300]), fresh
 
 
 CSRF = re.compile(rb'name="csrf-token" content="([^"]+)"')
+FIRST_VISITS = 100
+
+
+@dataclass
+class Sample:
+    """Pages no timed run asks for: what a page costs when none of its caches can help."""
+
+    products: list
+    words: list
+    categories: list
+
+
+def first_visits(base_url, fresh):
+    """One client, one request after another, each for a page not requested before."""
+    pages = {
+        "listing, first visit": [
+            "/products?" + urlencode({"category": c, "min_price": low, "sort": sort})
+            for c in fresh.categories for low in (3, 7, 11) for sort in ("popular", "price_desc")],
+        "search, first visit": [f"/products?{urlencode({'q': w})}" for w in fresh.words],
+        "product page, first visit": [f"/product/{slug}" for slug in fresh.products],
+    }
+    client = Client(base_url)
+    results = []
+    for name, paths in pages.items():
+        result = Result(name)
+        started = time.perf_counter()
+        for path in paths[:FIRST_VISITS]:
+            t0 = time.perf_counter()
+            status, _ = client.request("GET", path)
+            if status < 400:
+                result.latencies.append(time.perf_counter() - t0)
+            else:
+                result.errors += 1
+        result.elapsed = time.perf_counter() - started
+        results.append(result)
+    return results
 
 
 def scenarios(products, variants, categories, words):
@@ -174,28 +215,32 @@ def main():
     parser.add_argument("--shops", type=int, default=200)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--warmup", type=float, default=3.0,
+                        help="seconds of each page's load before timing starts")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--reuse", action="store_true",
                         help="reuse catalogues seeded by an earlier run")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; gunicorn gthread x{args.workers}; {args.clients} clients; "
-          f"{args.duration:.0f} s per page")
+          f"{args.duration:.0f} s per page after {args.warmup:.0f} s of warm-up")
     p95 = {}
     for size in args.sizes:
         instance, env = seed(size, args.shops, args.reuse)
         port = free_port()
         server = serve(env, port, args.workers)
         try:
-            data = sample(instance)
+            data, fresh = sample(instance)
             for name, request, setup in scenarios(*data):
                 cpu_before = server_cpu_seconds(server.pid)
                 result = run(name, f"http://127.0.0.1:{port}", request, clients=args.clients,
-                             duration=args.duration, setup=setup)
+                             duration=args.duration, warmup=args.warmup, setup=setup)
                 # Warm-up requests included: the CPU counters cannot tell them apart.
                 handled = result.requests_sent or 1
                 cpu_ms = (server_cpu_seconds(server.pid) - cpu_before) * 1000 / handled
                 print(f"  {size:>7,}  {result.line()}   server CPU {cpu_ms:.2f} ms/request")
                 p95[(size, name)] = result.p95_ms
+            for result in first_visits(f"http://127.0.0.1:{port}", fresh):
+                print(f"  {size:>7,}  {result.line()}")
         finally:
             server.terminate()
             server.wait(timeout=30)
