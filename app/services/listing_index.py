@@ -14,6 +14,7 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 from flask import current_app, g
@@ -89,6 +90,7 @@ class CatalogIndex:
     event_starts: np.ndarray
     event_ends: np.ndarray
     _by_id: np.ndarray = field(repr=False)  # positions in id order
+    _sorted_ids: np.ndarray = field(repr=False)  # ids[_by_id]
     _orders: dict = field(default_factory=dict, repr=False)
     _searches: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -102,9 +104,8 @@ class CatalogIndex:
         ids = np.asarray(ids, dtype=np.int64)
         if not len(self.ids) or not len(ids):
             return np.empty(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
-        sorted_ids = self.ids[self._by_id]
-        at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
-        found = sorted_ids[at] == ids
+        at = np.minimum(np.searchsorted(self._sorted_ids, ids), len(self._sorted_ids) - 1)
+        found = self._sorted_ids[at] == ids
         return self._by_id[at[found]], found
 
     def variants_of(self, order, positions):
@@ -161,11 +162,12 @@ class CatalogIndex:
             if key in self._searches:
                 self._searches.move_to_end(key)
                 return self._searches[key]
-        rows = np.array(search.match_scores(query), dtype=np.float64).reshape(-1, 2)
-        ids, scores = rows[:, 0].astype(np.int64), rows[:, 1]
+        rows = search.match_scores(query)
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=2 * len(rows))
+        ids, scores = flat[0::2].astype(np.int64), flat[1::2]
         positions, found = self.positions(ids)
         ids, scores = ids[found], scores[found]
-        best_first = positions[np.lexsort((-ids, scores))]  # as apply_search: score, then id
+        best_first = positions[np.lexsort((-ids, scores))]  # best score, then newest id
         with self._lock:
             self._searches[key] = best_first
             while len(self._searches) > SEARCHES_KEPT:
@@ -192,7 +194,7 @@ def build(generation=None, now=None):
         sold=_ints(columns[8]), variants_by_color={}, variants_by_size={}, colors=(),
         sizes=(), event_position=np.empty(0, dtype=np.int64),
         event_starts=np.empty(0, dtype="datetime64[us]"),
-        event_ends=np.empty(0, dtype="datetime64[us]"), _by_id=by_id,
+        event_ends=np.empty(0, dtype="datetime64[us]"), _by_id=by_id, _sorted_ids=ids[by_id],
     )
     _add_variants(index, connection.execute(_VARIANTS).all())
     _add_events(index, connection.execute(
