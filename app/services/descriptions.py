@@ -1,0 +1,53 @@
+"""Product descriptions sanitised once, when written, and shown from the stored result."""
+import hashlib
+
+from markupsafe import Markup
+from sqlalchemy import event
+
+from app.models.catalog import Product
+from app.services.listing_filters import cache_seconds
+from app.services.sanitize import clean_html, plain_text
+from app.services.ttl_cache import cached, make_key
+
+EXCERPT_CHARS = 160
+
+
+def digest(raw):
+    """Which seller text the stored clean HTML and excerpt were made from."""
+    return hashlib.sha256((raw or "").encode()).hexdigest()[:32]
+
+
+def description_columns(raw):
+    """The stored, shown forms of a description: every write of description_html sets these.
+
+    Bulk inserts (the seeder) put this dict into their rows; ORM writes get it from the
+    listener below.
+    """
+    if not raw:
+        return {"description_clean": None, "description_excerpt": None,
+                "description_digest": digest(raw)}
+    return {"description_clean": str(clean_html(raw)),
+            "description_excerpt": plain_text(raw, EXCERPT_CHARS),
+            "description_digest": digest(raw)}
+
+
+@event.listens_for(Product.description_html, "set")
+def _sanitise_on_write(product, value, _old, _initiator):
+    for column, shown in description_columns(value).items():
+        setattr(product, column, shown)
+
+
+def shown_description(raw, clean, excerpt, stored_digest):
+    """(safe HTML, plain excerpt) to show for a product's description.
+
+    The stored forms when they were made from this very text; otherwise (a row written
+    around description_columns(), or before the columns existed) sanitised now and cached
+    under the text's own hash, so a changed text is never served from the cache.
+    """
+    if not raw:
+        return Markup(""), ""
+    if stored_digest == digest(raw) and clean is not None:
+        return Markup(clean), excerpt or ""
+    cleaned, excerpt = cached(make_key("product-description", raw), cache_seconds(),
+                              lambda: (str(clean_html(raw)), plain_text(raw, EXCERPT_CHARS)))
+    return Markup(cleaned), excerpt
