@@ -2,7 +2,7 @@
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -123,11 +123,15 @@ def review_shop(user_id, shop, rating, title=None, body=None):
     return _save(review, "You have already reviewed this shop.")
 
 
+_RATING_COUNTS = (select(Review.rating, func.count())
+                  .where(Review.product_id == bindparam("product_id"))
+                  .group_by(Review.rating))
+
+
 def rating_breakdown(product_id):
     """[(stars, count, percent)] for 5..1 stars, and the total, in one query."""
-    query = (select(Review.rating, func.count()).where(Review.product_id == product_id)
-             .group_by(Review.rating))
-    counts = dict(db.session.execute(query).all())
+    rows = db.session.connection().execute(_RATING_COUNTS, {"product_id": product_id})
+    counts = dict(rows.all())
     total = sum(counts.values())
     rows = [(stars, counts.get(stars, 0), round(100 * counts.get(stars, 0) / total) if total else 0)
             for stars in range(5, 0, -1)]

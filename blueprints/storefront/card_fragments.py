@@ -1,0 +1,50 @@
+"""Product cards rendered once per distinct content, then reused by every page that shows them.
+
+A card's HTML is a pure function of the few values it shows, so the key is those values: a
+changed price, title, rating, shop name or image is a different key, never a stale card.
+Visibility is not in here: callers pass only cards they have just read and checked.
+"""
+import threading
+from collections import OrderedDict
+
+from flask import current_app
+from markupsafe import Markup
+
+MAX_CARDS = 4096  # bounds memory: about 1 kB each
+_lock = threading.Lock()
+_rendered = OrderedDict()  # content -> Markup, least recently used first
+
+
+def _content(card):
+    image = card.images[0].url if card.images else None
+    shop = card.shop.name if card.shop else None
+    return (card.id, card.slug, card.title, card.regular_price_cents, card.sale_price_cents,
+            card.price_cents, card.currency, card.rating_avg, card.rating_count, shop, image)
+
+
+def _render(card):
+    macros = current_app.jinja_env.get_template("_macros/_cards.html").module
+    return Markup(macros.product_card(card))
+
+
+def card_html(card):
+    """_macros/_cards.html product_card(card), rendered at most once per distinct content."""
+    if current_app.jinja_env.auto_reload:  # templates may change under a running dev server
+        return _render(card)
+    key = _content(card)
+    with _lock:
+        html = _rendered.get(key)
+        if html is not None:
+            _rendered.move_to_end(key)
+            return html
+    html = _render(card)
+    with _lock:
+        _rendered[key] = html
+        while len(_rendered) > MAX_CARDS:
+            _rendered.popitem(last=False)
+    return html
+
+
+def clear():
+    with _lock:
+        _rendered.clear()
