@@ -2,8 +2,9 @@
 import hashlib
 
 from markupsafe import Markup
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
 
+from app.extensions import db
 from app.models.catalog import Product
 from app.services.listing_filters import cache_seconds
 from app.services.sanitize import clean_html, plain_text
@@ -51,3 +52,26 @@ def shown_description(raw, clean, excerpt, stored_digest):
     cleaned, excerpt = cached(make_key("product-description", raw), cache_seconds(),
                               lambda: (str(clean_html(raw)), plain_text(raw, EXCERPT_CHARS)))
     return Markup(cleaned), excerpt
+
+
+_STORED = Product.__table__.update().where(Product.__table__.c.id == bindparam("row_id"))
+
+
+def refresh_stored_descriptions(chunk=500):
+    """Store the shown forms of every description written around description_columns() (or
+    before the columns existed); returns how many rows were refreshed. Commits per chunk, so
+    it can run on a live site and be resumed."""
+    refreshed, after = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(Product.id, Product.description_html, Product.description_digest)
+            .where(Product.id > after).order_by(Product.id).limit(chunk)).all()
+        if not rows:
+            return refreshed
+        after = rows[-1].id
+        stale = [{"row_id": row.id, **description_columns(row.description_html)}
+                 for row in rows if row.description_digest != digest(row.description_html)]
+        if stale:
+            db.session.execute(_STORED, stale)
+            db.session.commit()
+            refreshed += len(stale)

@@ -71,3 +71,17 @@ def test_seeded_products_store_their_sanitised_descriptions(app, runner):
     for raw, clean, excerpt, source in rows:
         assert source == digest(raw)
         assert clean.startswith("<p>") and excerpt and "<" not in excerpt
+
+
+def test_sanitise_command_stores_descriptions_written_around_the_model(app, runner, factory):
+    kept = create_product(app, create_shop(factory), description_html="<p>Kept</p>")
+    raw = create_product(app, create_shop(factory), description_html="<p>Old</p>")
+    with app.app_context():
+        db.session.execute(update(Product).where(Product.id == raw.id).values(
+            description_html="<p>Raw <script>x()</script>SQL</p>"))
+        db.session.commit()
+    result = runner.invoke(args=["catalog", "sanitise-descriptions"])
+    assert result.exit_code == 0, result.output
+    assert "1 product descriptions sanitised" in result.output
+    assert stored(app, raw.id)[:2] == ("<p>Raw SQL</p>", "Raw SQL")
+    assert stored(app, kept.id)[0] == "<p>Kept</p>"
