@@ -45,6 +45,12 @@ def card_html(card):
     return html
 
 
+def cards_html(cards, wrapper_class):
+    """Each card's HTML (card_html) in a <div class="{wrapper_class}">, for one grid row."""
+    opening = Markup('<div class="{}">').format(wrapper_class)
+    return Markup("").join(opening + card_html(card) + Markup("</div>") for card in cards)
+
+
 def clear():
     with _lock:
         _rendered.clear()

@@ -15,7 +15,7 @@ from app.services import products, reviews
 from app.services.shop_directory import MAX_PAGE
 from blueprints.forms import strip
 from blueprints.storefront import bp
-from blueprints.storefront.card_fragments import card_html
+from blueprints.storefront.card_fragments import cards_html
 from blueprints.tracking import track
 
 RATING_CHOICES = [SelectChoice(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
@@ -116,7 +116,7 @@ def _render(page, review_form=None):
     return render_template(
         "storefront/product.html", page=page, product=page.product, viewer=viewer,
         review_form=review_form, product_url=product_url, canonical=canonical,
-        og_image=images[0] if images else None, card_html=card_html,
+        og_image=images[0] if images else None, cards_html=cards_html,
         structured_data=product_structured_data(page, canonical, images),
     )
 
