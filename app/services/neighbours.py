@@ -119,15 +119,16 @@ def _first(ids, skip, limit=NEIGHBOURS):
     return [product_id for product_id in ids if product_id not in skip][:limit]
 
 
-def neighbours(product_id, category_id, subcategory_id):
+def neighbours(product_id, category_id, subcategory_id, ever_ordered=True):
     """(related, customers also bought): up to eight cards each, never the product itself.
 
     Related: same subcategory first, then the rest of the category, best rated first. Also
     bought: products found in the same orders, most often first, topped up with the category's
-    best sellers not among the related ones. Only the ids a page can show are read as cards.
+    best sellers not among the related ones. Only the ids a page can show are read as cards;
+    a product in no order (`ever_ordered` false) skips asking what was bought with it.
     """
     related_ids = _first(related_pool(category_id, subcategory_id), {product_id})
-    also_ids = bought_together(product_id)
+    also_ids = bought_together(product_id) if ever_ordered else []
     also_ids += _first(best_sellers_pool(category_id), {product_id, *related_ids, *also_ids},
                        NEIGHBOURS - len(also_ids))
     cards = visible_cards_by_id(related_ids + also_ids)

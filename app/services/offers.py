@@ -1,7 +1,7 @@
 """Shop events as shoppers see them: a product's live event, a shop's events, the offers page."""
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.extensions import db
@@ -18,26 +18,17 @@ PRODUCTS_PER_EVENT = 4
 POOL_PER_EVENT = 50
 
 
-# Built once; read fresh on every product page, since the event sets the price.
-_now = bindparam("now")
-_LIVE_EVENT = (
-    select(Event.id, Event.title, Event.discount_percent, Event.ends_at)
-    .join(EventProduct, EventProduct.event_id == Event.id)
-    .where(EventProduct.product_id == bindparam("product_id"),
-           Event.shop_id == bindparam("shop_id"),
-           Event.starts_at <= _now, Event.ends_at > _now)
-    .order_by(Event.discount_percent.desc(), Event.ends_at, Event.id)
-    .limit(1)
-)
-
-
-def live_event_for(product_id, shop_id, now=None):
-    """The live event of the product's own shop with the largest discount, or None.
-
-    A row (id, title, discount_percent, ends_at), not an entity.
-    """
-    params = {"product_id": product_id, "shop_id": shop_id, "now": now or utcnow()}
-    return db.session.connection().execute(_LIVE_EVENT, params).first()
+def live_event_id(product_id, shop_id, now):
+    """A correlated scalar subquery: the id of the live event of the product's own shop with
+    the largest discount (soonest ending first), or NULL. For embedding in the statement that
+    reads the product, so its page asks for the price-setting event in the same query."""
+    return (select(Event.id)
+            .join(EventProduct, EventProduct.event_id == Event.id)
+            .where(EventProduct.product_id == product_id, Event.shop_id == shop_id,
+                   Event.starts_at <= now, Event.ends_at > now)
+            .order_by(Event.discount_percent.desc(), Event.ends_at, Event.id)
+            .limit(1)
+            .scalar_subquery())
 
 
 def _open_events(now):

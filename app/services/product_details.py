@@ -1,8 +1,9 @@
 """A visible product as the page shows it, read fresh as plain rows: no ORM entities.
 
-One query for the product with its shop and categories, one for its images, one for its
-variants; every statement is built once, at import, and only its parameters change.
-Loading entities cost several times more CPU than these queries themselves.
+One query for the product with its shop, categories, live event, review counts and whether
+it was ever ordered; one for its images, one for its variants. Every statement is built once,
+at import, and only its parameters change: loading entities, and composing statements per
+request, cost several times more CPU than running these queries.
 """
 from dataclasses import dataclass
 
@@ -10,9 +11,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models.catalog import Category, Product, ProductImage, ProductVariant
+from app.models.catalog import Category, Event, Product, ProductImage, ProductVariant
+from app.models.orders import OrderItem
 from app.models.shops import Shop
 from app.services.catalog import visible_products
+from app.services.offers import live_event_id
+from app.services.reviews import rating_count
 
 SLUG_MAX = 160
 
@@ -35,6 +39,14 @@ class ShopSummary:
 class CategoryLink:
     slug: str
     name: str
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    id: int
+    title: str
+    discount_percent: int
+    ends_at: object
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,9 @@ class ProductDetails:
     subcategory: CategoryLink | None
     images: tuple
     variants: tuple
+    live_event: LiveEvent | None  # the shop's live event that sets the price now
+    rating_counts: dict  # {stars: reviews}, read with the product, never cached
+    ever_ordered: bool  # is it in any order (so "customers also bought" has data)?
 
     @property
     def is_on_sale(self):
@@ -106,15 +121,21 @@ _PRODUCT_COLUMNS = (Product.id, Product.shop_id, Product.category_id, Product.su
                     Product.description_digest)
 _SHOP_COLUMNS = (Shop.id, Shop.user_id, Shop.slug, Shop.name, Shop.logo_url, Shop.city,
                  Shop.country, Shop.rating_avg, Shop.rating_count, Shop.followers_count)
-_top, _sub = aliased(Category), aliased(Category)
+_top, _sub, _event = aliased(Category), aliased(Category), aliased(Event)
+_STARS = (5, 4, 3, 2, 1)
+_EXTRA_COLUMNS = (_top.slug, _top.name, _sub.slug, _sub.name, _event.id, _event.title,
+                  _event.discount_percent, _event.ends_at,
+                  *(rating_count(Product.id, stars) for stars in _STARS),
+                  select(OrderItem.id).where(OrderItem.product_id == Product.id).exists())
 
 # Visibility is in the WHERE clause (visible_products()): a product hidden a moment ago is
 # not found.
 _BY_SLUG = (visible_products()
-            .with_only_columns(*_PRODUCT_COLUMNS, *_SHOP_COLUMNS, _top.slug, _top.name,
-                               _sub.slug, _sub.name)
+            .with_only_columns(*_PRODUCT_COLUMNS, *_SHOP_COLUMNS, *_EXTRA_COLUMNS)
             .join(_top, _top.id == Product.category_id)
             .outerjoin(_sub, _sub.id == Product.subcategory_id)
+            .outerjoin(_event, _event.id == live_event_id(Product.id, Product.shop_id,
+                                                          bindparam("now")))
             .where(Product.slug == bindparam("slug")))
 _IMAGES = (select(ProductImage.url, ProductImage.alt)
            .where(ProductImage.product_id == bindparam("product_id"))
@@ -125,14 +146,15 @@ _VARIANTS = (select(ProductVariant.id, ProductVariant.sku, ProductVariant.color,
              .order_by(ProductVariant.id))
 
 
-def visible_product_details(slug):
-    """The product shoppers may see under `slug` now, or None."""
+def visible_product_details(slug, now):
+    """The product shoppers may see under `slug` at `now`, or None."""
     connection = db.session.connection()
-    row = connection.execute(_BY_SLUG, {"slug": (slug or "")[:SLUG_MAX]}).first()
+    row = connection.execute(_BY_SLUG, {"slug": (slug or "")[:SLUG_MAX], "now": now}).first()
     if row is None:
         return None
     products, shops = len(_PRODUCT_COLUMNS), len(_SHOP_COLUMNS)
-    top_slug, top_name, sub_slug, sub_name = row[products + shops:]
+    (top_slug, top_name, sub_slug, sub_name, event_id, event_title, event_percent,
+     event_ends_at, *counts, ever_ordered) = row[products + shops:]
     params = {"product_id": row[0]}
     return ProductDetails(
         *row[:products],
@@ -141,4 +163,8 @@ def visible_product_details(slug):
         subcategory=CategoryLink(sub_slug, sub_name) if sub_slug is not None else None,
         images=tuple(Image(*r) for r in connection.execute(_IMAGES, params)),
         variants=tuple(Variant(*r) for r in connection.execute(_VARIANTS, params)),
+        live_event=(LiveEvent(event_id, event_title, event_percent, event_ends_at)
+                    if event_id is not None else None),
+        rating_counts=dict(zip(_STARS, counts, strict=True)),
+        ever_ordered=bool(ever_ordered),
     )

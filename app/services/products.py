@@ -8,12 +8,9 @@ from markupsafe import Markup
 from app.models.base import utcnow
 from app.services import reviews as review_service
 from app.services.descriptions import shown_description
-from app.services.listing_filters import cache_seconds
 from app.services.neighbours import neighbours
-from app.services.offers import live_event_for
 from app.services.pricing import apply_percent_off
-from app.services.product_details import ProductDetails, visible_product_details
-from app.services.ttl_cache import cached, make_key
+from app.services.product_details import LiveEvent, ProductDetails, visible_product_details
 
 LOW_STOCK = 5
 SPEC_ROWS = 50
@@ -35,7 +32,7 @@ class VariantOption:
 @dataclass
 class ProductPage:
     product: ProductDetails
-    event: object  # offers.live_event_for()'s row, or None
+    event: LiveEvent | None
     price_cents: int
     offer_cents: int | None
     description: Markup
@@ -69,9 +66,9 @@ class _NoReviews(Pagination):
         return 0
 
 
-def get_visible_product(slug):
+def get_visible_product(slug, now=None):
     """The product shoppers may see under `slug` now, as plain values (ProductNotFound if none)."""
-    product = visible_product_details(slug)
+    product = visible_product_details(slug, now or utcnow())
     if product is None:
         raise ProductNotFound("That product does not exist or is no longer on sale.")
     return product
@@ -97,8 +94,8 @@ def specification_rows(specs):
 
 def product_page(slug, reviews_page=1, now=None):
     """Everything the page shows of a visible product, read fresh (ProductNotFound if none)."""
-    product = get_visible_product(slug)
-    event = live_event_for(product.id, product.shop_id, now or utcnow())
+    product = get_visible_product(slug, now)
+    event = product.live_event
     percent = event.discount_percent if event else 0
     options = []
     for variant in product.variants:
@@ -108,8 +105,9 @@ def product_page(slug, reviews_page=1, now=None):
     description, excerpt = shown_description(
         product.description_html, product.description_clean, product.description_excerpt,
         product.description_digest)
-    breakdown, total = rating_breakdown(product)
-    related, bought = neighbours(product.id, product.category_id, product.subcategory_id)
+    breakdown, total = review_service.breakdown_rows(product.rating_counts)
+    related, bought = neighbours(product.id, product.category_id, product.subcategory_id,
+                                 product.ever_ordered)
     if total:
         reviews = review_service.product_reviews(product.id, total, reviews_page)
     else:  # nothing to page through: no query
@@ -123,16 +121,3 @@ def product_page(slug, reviews_page=1, now=None):
         options=options, total_stock=sum(o.stock for o in options),
         reviews=reviews, breakdown=breakdown, related=related, also_bought=bought,
     )
-
-
-def rating_breakdown(product):
-    """review_service.rating_breakdown(), cached for LISTING_CACHE_SECONDS.
-
-    Safe: the key holds the product's rating_count and rating_avg, which every review write
-    recomputes (reviews._recompute), so a new, changed or removed review changes the key and
-    shows at once; nothing in it is about one viewer.
-    """
-    key = make_key("review-breakdown", product.id, product.rating_count, product.rating_avg)
-    rows, total = cached(key, cache_seconds(),
-                         lambda: review_service.rating_breakdown(product.id))
-    return [tuple(row) for row in rows], total
