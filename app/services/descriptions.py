@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, event, select
 from app.extensions import db
 from app.models.catalog import Product
 from app.services.listing_filters import cache_seconds
-from app.services.sanitize import clean_html, plain_text
+from app.services.sanitize import clean_html, plain_text_of_clean
 from app.services.ttl_cache import cached, make_key
 
 EXCERPT_CHARS = 160
@@ -27,8 +27,9 @@ def description_columns(raw):
     if not raw:
         return {"description_clean": None, "description_excerpt": None,
                 "description_digest": digest(raw)}
-    return {"description_clean": str(clean_html(raw)),
-            "description_excerpt": plain_text(raw, EXCERPT_CHARS),
+    cleaned = str(clean_html(raw))
+    return {"description_clean": cleaned,
+            "description_excerpt": plain_text_of_clean(cleaned, EXCERPT_CHARS),
             "description_digest": digest(raw)}
 
 
@@ -49,8 +50,11 @@ def shown_description(raw, clean, excerpt, stored_digest):
         return Markup(""), ""
     if stored_digest == digest(raw) and clean is not None:
         return Markup(clean), excerpt or ""
-    cleaned, excerpt = cached(make_key("product-description", raw), cache_seconds(),
-                              lambda: (str(clean_html(raw)), plain_text(raw, EXCERPT_CHARS)))
+    def sanitise():
+        shown = description_columns(raw)
+        return shown["description_clean"], shown["description_excerpt"]
+
+    cleaned, excerpt = cached(make_key("product-description", raw), cache_seconds(), sanitise)
     return Markup(cleaned), excerpt
 
 
