@@ -5,14 +5,13 @@ changed price, title, rating, shop name or image is a different key, never a sta
 Visibility is not in here: callers pass only cards they have just read and checked.
 """
 import threading
-from collections import OrderedDict
 
 from flask import current_app
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 MAX_CARDS = 4096  # bounds memory: about 1 kB each
-_lock = threading.Lock()
-_rendered = OrderedDict()  # content -> Markup, least recently used first
+_lock = threading.Lock()  # for writers; a read is one dict lookup
+_rendered = {}  # content -> HTML, oldest first (evicted first-in, first-out)
 
 
 def _content(card):
@@ -24,31 +23,33 @@ def _content(card):
 
 def _render(card):
     macros = current_app.jinja_env.get_template("_macros/_cards.html").module
-    return Markup(macros.product_card(card))
+    return str(macros.product_card(card))
+
+
+def _card_html(card, reuse):
+    if not reuse:  # templates may change under a running dev server
+        return _render(card)
+    key = _content(card)
+    html = _rendered.get(key)
+    if html is None:
+        html = _render(card)
+        with _lock:
+            _rendered[key] = html
+            while len(_rendered) > MAX_CARDS:
+                del _rendered[next(iter(_rendered))]
+    return html
 
 
 def card_html(card):
     """_macros/_cards.html product_card(card), rendered at most once per distinct content."""
-    if current_app.jinja_env.auto_reload:  # templates may change under a running dev server
-        return _render(card)
-    key = _content(card)
-    with _lock:
-        html = _rendered.get(key)
-        if html is not None:
-            _rendered.move_to_end(key)
-            return html
-    html = _render(card)
-    with _lock:
-        _rendered[key] = html
-        while len(_rendered) > MAX_CARDS:
-            _rendered.popitem(last=False)
-    return html
+    return Markup(_card_html(card, not current_app.jinja_env.auto_reload))
 
 
 def cards_html(cards, wrapper_class):
     """Each card's HTML (card_html) in a <div class="{wrapper_class}">, for one grid row."""
-    opening = Markup('<div class="{}">').format(wrapper_class)
-    return Markup("").join(opening + card_html(card) + Markup("</div>") for card in cards)
+    reuse = not current_app.jinja_env.auto_reload
+    opening = f'<div class="{escape(wrapper_class)}">'
+    return Markup("".join(f"{opening}{_card_html(card, reuse)}</div>" for card in cards))
 
 
 def clear():
