@@ -111,11 +111,12 @@ def _render(page, review_form=None):
     else:  # a guest follows nothing and reviews nothing: no need to ask, nor a form
         viewer = reviews.ViewerState()
     product_url = url_for("storefront.product", slug=page.product.slug)
+    shop_url = url_for("storefront.shop", slug=page.product.shop.slug)
     canonical = absolute_url(product_url)
     images = [absolute_url(image.url) for image in page.product.images]
     return render_template(
         "storefront/product.html", page=page, product=page.product, viewer=viewer,
-        review_form=review_form, product_url=product_url, canonical=canonical,
+        review_form=review_form, product_url=product_url, shop_url=shop_url, canonical=canonical,
         og_image=images[0] if images else None, cards_html=cards_html,
         structured_data=product_structured_data(page, canonical, images),
     )
