@@ -50,6 +50,7 @@ def shown_description(raw, clean, excerpt, stored_digest):
         return Markup(""), ""
     if stored_digest == digest(raw) and clean is not None:
         return Markup(clean), excerpt or ""
+
     def sanitise():
         shown = description_columns(raw)
         return shown["description_clean"], shown["description_excerpt"]
