@@ -1,4 +1,4 @@
-"""Flask CLI commands: create-admin, seed-demo, worker, scheduler, ledger, orders."""
+"""Flask CLI commands: create-admin, seed-demo, worker, scheduler, ledger, orders, catalog."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -11,11 +11,13 @@ from app.services.passwords import hash_password, password_problems
 
 
 def register(app):
+    from app.cli_catalog import catalog_cli
     from app.cli_ledger import ledger_cli
     from app.cli_orders import orders_cli
     from app.seed.command import seed_demo
 
-    for command in (create_admin, worker, scheduler, seed_demo, ledger_cli, orders_cli):
+    for command in (create_admin, worker, scheduler, seed_demo, ledger_cli, orders_cli,
+                    catalog_cli):
         app.cli.add_command(command)
 
 

@@ -98,8 +98,14 @@ class Product(TimestampMixin, Base):
     )
     slug: Mapped[str] = mapped_column(String(160), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    # Rich text from the seller's editor; sanitised by the service before it is stored.
+    # Rich text as the seller wrote it. The page shows description_clean and
+    # description_excerpt, made from it once when it is written (services/descriptions.py);
+    # description_digest says which text they were made from, so a row written some other way
+    # is noticed and sanitised when shown instead.
     description_html: Mapped[str | None] = mapped_column(Text)
+    description_clean: Mapped[str | None] = mapped_column(Text)
+    description_excerpt: Mapped[str | None] = mapped_column(String(200))
+    description_digest: Mapped[str | None] = mapped_column(String(32))
     brand: Mapped[str | None] = mapped_column(String(80), index=True)
     tags: Mapped[str | None] = mapped_column(String(500))  # comma-separated, lower case
     regular_price_cents: Mapped[int] = mapped_column(Integer)

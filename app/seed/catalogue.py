@@ -11,6 +11,7 @@ from app.models.catalog import Category, Product, ProductImage, ProductStatus, P
 from app.seed import texts
 from app.seed.bulk import CHUNK, DAY, ProductInfo, insert_rows
 from app.seed.items import CATEGORY_TREE, charm_price, load_items
+from app.services.descriptions import description_columns
 
 SAMPLE_PER_SHOP = 60  # products per shop remembered for orders, events and analytics
 SIZED = {"Bags & Totes", "Textiles & Cushions"}
@@ -161,7 +162,8 @@ def _product_row(seed, product_id, shop, item, top, top_id, sub_id, title, slug,
     )
     return dict(
         id=product_id, shop_id=shop.id, category_id=top_id, subcategory_id=sub_id, slug=slug,
-        title=title, description_html=description, brand=brand, tags=tags,
+        title=title, description_html=description, **description_columns(description),
+        brand=brand, tags=tags,
         regular_price_cents=price, sale_price_cents=sale, currency="USD",
         status=ProductStatus.ACTIVE, rating_avg=0.0, rating_count=0, sold_count=0,
         specifications={"Material": material, "Dimensions": size,

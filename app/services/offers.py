@@ -18,18 +18,17 @@ PRODUCTS_PER_EVENT = 4
 POOL_PER_EVENT = 50
 
 
-def live_event_for(product, now=None):
-    """The live event of the product's own shop with the largest discount, or None."""
-    now = now or utcnow()
-    query = (
-        select(Event)
-        .join(EventProduct, EventProduct.event_id == Event.id)
-        .where(EventProduct.product_id == product.id, Event.shop_id == product.shop_id,
-               Event.starts_at <= now, Event.ends_at > now)
-        .order_by(Event.discount_percent.desc(), Event.ends_at, Event.id)
-        .limit(1)
-    )
-    return db.session.scalars(query).first()
+def live_event_id(product_id, shop_id, now):
+    """A correlated scalar subquery: the id of the live event of the product's own shop with
+    the largest discount (soonest ending first), or NULL. For embedding in the statement that
+    reads the product, so its page asks for the price-setting event in the same query."""
+    return (select(Event.id)
+            .join(EventProduct, EventProduct.event_id == Event.id)
+            .where(EventProduct.product_id == product_id, Event.shop_id == shop_id,
+                   Event.starts_at <= now, Event.ends_at > now)
+            .order_by(Event.discount_percent.desc(), Event.ends_at, Event.id)
+            .limit(1)
+            .scalar_subquery())
 
 
 def _open_events(now):

@@ -123,11 +123,15 @@ def review_shop(user_id, shop, rating, title=None, body=None):
     return _save(review, "You have already reviewed this shop.")
 
 
-def rating_breakdown(product_id):
-    """[(stars, count, percent)] for 5..1 stars, and the total, in one query."""
-    query = (select(Review.rating, func.count()).where(Review.product_id == product_id)
-             .group_by(Review.rating))
-    counts = dict(db.session.execute(query).all())
+def rating_count(product_id, stars):
+    """A correlated scalar subquery: how many reviews of the product give `stars`."""
+    return (select(func.count()).select_from(Review)
+            .where(Review.product_id == product_id, Review.rating == stars)
+            .scalar_subquery())
+
+
+def breakdown_rows(counts):
+    """[(stars, count, percent)] for 5..1 stars, and the total, from {stars: count}."""
     total = sum(counts.values())
     rows = [(stars, counts.get(stars, 0), round(100 * counts.get(stars, 0) / total) if total else 0)
             for stars in range(5, 0, -1)]
@@ -173,7 +177,7 @@ def shop_viewer(user_id, shop):
 def product_reviews(product_id, total, page):
     """One page of a product's reviews, newest first; a page past the end shows the last.
 
-    `total` comes from rating_breakdown(), so no COUNT query is needed here.
+    `total` comes from breakdown_rows() of counts read with the product: no COUNT query here.
     """
     pages = max(1, -(-total // REVIEWS_PER_PAGE))
     page = min(max(int(page or 1), 1), pages)

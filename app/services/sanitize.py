@@ -59,7 +59,28 @@ def plain_text(raw, limit=None):
         return ""
     stripped = bleach.clean(_DROP_WITH_CONTENT.sub(" ", raw), tags=set(), strip=True,
                             strip_comments=True)
-    # bleach leaves entities escaped; the template escapes again, so undo it here once.
+    return _one_line(stripped, limit)
+
+
+# A tag of clean_html()'s output (its serializer double-quotes every attribute value), and
+# the allowed tags that separate words: "</p><p>" is a space in an excerpt, "</b>" is not.
+_CLEAN_TAG = re.compile(r'</?([a-z0-9]+)(?:[^>"]|"[^"]*")*>')
+_BLOCK_TAGS = frozenset({"blockquote", "br", "dd", "div", "dl", "dt", "h2", "h3", "h4", "h5",
+                         "h6", "hr", "li", "ol", "p", "pre", "table", "tbody", "td", "tfoot",
+                         "th", "thead", "tr", "ul"})
+
+
+def plain_text_of_clean(cleaned, limit=None):
+    """plain_text() of HTML that clean_html() produced, without parsing it a second time:
+    what remains is well-formed allowlisted markup whose tags a pattern can drop."""
+    if not cleaned:
+        return ""
+    text = _CLEAN_TAG.sub(lambda tag: " " if tag[1] in _BLOCK_TAGS else "", str(cleaned))
+    return _one_line(text, limit)
+
+
+def _one_line(stripped, limit):
+    # Entities are still escaped; the template escapes again, so undo it here once.
     text = _SPACES.sub(" ", html.unescape(stripped)).strip()
     if limit and len(text) > limit:
         cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]

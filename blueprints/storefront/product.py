@@ -15,6 +15,7 @@ from app.services import products, reviews
 from app.services.shop_directory import MAX_PAGE
 from blueprints.forms import strip
 from blueprints.storefront import bp
+from blueprints.storefront.card_fragments import cards_html
 from blueprints.tracking import track
 
 RATING_CHOICES = [SelectChoice(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
@@ -106,14 +107,17 @@ def _load(slug):
 def _render(page, review_form=None):
     if current_user.is_authenticated:
         viewer = reviews.product_viewer(current_user.id, page.product)
-    else:  # a guest follows nothing and reviews nothing: no need to ask
+        review_form = review_form or ReviewForm(formdata=None)
+    else:  # a guest follows nothing and reviews nothing: no need to ask, nor a form
         viewer = reviews.ViewerState()
-    canonical = absolute_url(url_for("storefront.product", slug=page.product.slug))
+    product_url = url_for("storefront.product", slug=page.product.slug)
+    shop_url = url_for("storefront.shop", slug=page.product.shop.slug)
+    canonical = absolute_url(product_url)
     images = [absolute_url(image.url) for image in page.product.images]
     return render_template(
         "storefront/product.html", page=page, product=page.product, viewer=viewer,
-        review_form=review_form or ReviewForm(formdata=None), canonical=canonical,
-        og_image=images[0] if images else None,
+        review_form=review_form, product_url=product_url, shop_url=shop_url, canonical=canonical,
+        og_image=images[0] if images else None, cards_html=cards_html,
         structured_data=product_structured_data(page, canonical, images),
     )
 

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from app.extensions import db
 from app.models.analytics import AnalyticsEvent, AnalyticsKind
 from app.models.base import utcnow
-from app.models.catalog import ProductStatus
+from app.models.catalog import ProductStatus, Review
 from app.models.orders import OrderStatus
 from tests.factories_catalog import (
     create_category,
@@ -382,3 +382,26 @@ def test_shipped_but_undelivered_order_counts_for_also_bought(app, client, facto
     partner = create_product(app, shop, title="Shipped Partner", category=create_category(app))
     create_order(app, factory.shopper(), [product, partner], status=OrderStatus.SHIPPED)
     assert "Shipped Partner" in page(client, product)
+
+
+def test_guest_sees_a_log_in_link_instead_of_the_review_form(app, client, shop):
+    product = create_product(app, shop)
+    body = page(client, product)
+    reviews = body[body.index('id="reviews-heading"'):]
+    assert f'href="/auth/login?next=/product/{product.slug}">Log in</a> to review' in reviews
+    assert "review-form" not in reviews
+
+
+def test_guest_product_page_reads_seven_statements(app, client, factory, shop):
+    # product (+shop, categories, live event, review counts, ever ordered?), images, variants,
+    # bought together, neighbour cards, and the category's two rankings (production caches
+    # those).
+    product = _rich_product(app, factory, shop, 1)
+    with app.app_context():  # no reviews: otherwise a page of them is one more read
+        db.session.execute(Review.__table__.delete())
+        db.session.commit()
+    page(client, product)
+    with count_queries(app) as statements:
+        page(client, product)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 7, "\n".join(reads)

@@ -124,3 +124,44 @@ def test_edited_description_shows_at_once_despite_the_sanitising_cache(app, cach
     set_product(app, product, description_html="<p>New words</p>")
     page = body(client, f"/product/{product.slug}")
     assert "New words" in page and "Old words" not in page
+
+
+def test_warm_caches_leave_a_never_ordered_product_four_fresh_reads(app, cached_app, shop):
+    # product (+shop, categories, live event, review counts, ever ordered?), images, variants,
+    # neighbour cards; nothing asks what was bought with a product no order holds.
+    client = cached_app.test_client()
+    category = create_category(app)
+    product = create_product(app, shop, category=category)
+    create_product(app, shop, title="Neighbour", category=category)
+    assert "Neighbour" in body(client, f"/product/{product.slug}")
+    with count_queries(cached_app) as queries:
+        body(client, f"/product/{product.slug}")
+    reads = [s for s in queries.statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 4, queries
+
+
+def test_a_categorys_cached_neighbours_never_show_the_product_itself(app, cached_app, shop):
+    client = cached_app.test_client()
+    category = create_category(app)
+    first = create_product(app, shop, title="First Lamp", category=category)
+    second = create_product(app, shop, title="Second Lamp", category=category)
+    assert "Second Lamp" in related_section(body(client, f"/product/{first.slug}"))
+    page = related_section(body(client, f"/product/{second.slug}"))  # the same cached ranking
+    assert "First Lamp" in page and "Second Lamp" not in page
+
+
+def test_neighbour_card_shows_a_changed_title_despite_the_rendered_card_cache(app, cached_app,
+                                                                              shop):
+    client = cached_app.test_client()
+    category = create_category(app)
+    product = create_product(app, shop, category=category)
+    neighbour = create_product(app, shop, title="Plain Jug", category=category)
+    assert "Plain Jug" in related_section(body(client, f"/product/{product.slug}"))
+    set_product(app, neighbour, title="Glazed Jug")
+    page = related_section(body(client, f"/product/{product.slug}"))
+    assert "Glazed Jug" in page and "Plain Jug" not in page
+
+
+def related_section(page):
+    start = page.index('id="related-heading"')
+    return page[start:page.index("</section>", start)]
