@@ -48,12 +48,17 @@ class Outcome:
     low_stock: list = field(default_factory=list)  # alerts (plain dicts) for the seller
 
 
-def _once(event, work):
-    """Claim the event and do `work()`, committed together; None when it was handled before."""
-    if not webhook_events.claim(event["id"], event["type"]):
+def _marked(event, work):
+    """Mark the event handled and do `work()` in the caller's transaction; None if seen before."""
+    if not webhook_events.mark(event["id"], event["type"]):
         return None
+    return work()
+
+
+def committed(apply):
+    """Run `apply()` as its own transaction (the single-event path, outside a batch)."""
     try:
-        outcome = work()
+        outcome = apply()
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -61,21 +66,20 @@ def _once(event, work):
     return outcome
 
 
-def fulfil_checkout(provider_session_id, event):
-    """Handle a paid checkout.session event; safe to call any number of times."""
-    outcome = _once(event, lambda: _fulfil(provider_session_id, event))
+def apply_paid(provider_session_id, event):
+    """A paid checkout.session event in the caller's transaction (no commit, no jobs).
+
+    A replay (the event seen before, or the session already paid) writes nothing and carries
+    the payment id, so follow_up() can re-queue after-commit work a crash may have lost.
+    """
+    outcome = _marked(event, lambda: _fulfil(provider_session_id, event))
     if outcome is None or outcome.status == "already_paid":
-        # A replay: nothing to write, but make sure a crash after the first commit did not
-        # lose the after-commit jobs (they are idempotent).
         outcome = Outcome(outcome.status if outcome else "duplicate",
                           payment_id=_payment_id(provider_session_id))
-        effects.resume(outcome.payment_id)
-    else:
-        effects.schedule(outcome)
     return outcome
 
 
-def expire_checkout(provider_session_id, event):
+def apply_expired(provider_session_id, event):
     """An expired provider session: an open CheckoutSession becomes expired, nothing else."""
     def work():
         checkout = _locked_checkout(provider_session_id)
@@ -84,12 +88,35 @@ def expire_checkout(provider_session_id, event):
             return Outcome("expired")
         return Outcome("ignored")
 
-    return _once(event, work) or Outcome("duplicate")
+    return _marked(event, work) or Outcome("duplicate")
+
+
+def apply_ignored(event):
+    """An event we do not act on: remembered, so replays are recognised, and ignored."""
+    return _marked(event, lambda: Outcome("ignored")) or Outcome("duplicate")
+
+
+def follow_up(outcomes):
+    """After the commit of `outcomes`: queue their after-commit work, in one job."""
+    fresh = [o for o in outcomes if o.status in ("fulfilled", "flagged") and o.payment_id]
+    replays = [o.payment_id for o in outcomes
+               if o.status in ("duplicate", "already_paid") and o.payment_id]
+    effects.schedule(fresh, effects.unfinished(replays))
+
+
+def fulfil_checkout(provider_session_id, event):
+    """Handle a paid checkout.session event on its own; safe to call any number of times."""
+    outcome = committed(lambda: apply_paid(provider_session_id, event))
+    follow_up([outcome])
+    return outcome
+
+
+def expire_checkout(provider_session_id, event):
+    return committed(lambda: apply_expired(provider_session_id, event))
 
 
 def record_only(event):
-    """An event we do not act on: remembered, so replays are recognised, and ignored."""
-    return _once(event, lambda: Outcome("ignored")) or Outcome("duplicate")
+    return committed(lambda: apply_ignored(event))
 
 
 def _locked_checkout(provider_session_id):

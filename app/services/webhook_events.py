@@ -21,26 +21,49 @@ def seen(event_id):
         ProcessedWebhookEvent.event_id == event_id)) is not None
 
 
-def claim(event_id, event_type):
-    """Record `event_id` as handled, in the caller's transaction, before doing its work.
-
-    One INSERT ... ON CONFLICT DO NOTHING on the unique (provider, event_id) key: it returns
-    no row when the event was handled already, or when a concurrent handler got there first
-    (on PostgreSQL the insert waits for that transaction and finds the row once it commits).
-    Returns False then, after rolling back, so the caller must stop. The caller commits the
-    marker together with the work, which makes a replay a no-op.
-    """
+def _insert(rows):
+    """INSERT ... ON CONFLICT DO NOTHING of marker rows; the event ids that were new."""
     dialect = db.session.get_bind().dialect.name
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-        ProcessedWebhookEvent).values(
-        provider=provider_name(), event_id=event_id[:255],
-        event_type=(event_type or "unknown")[:64], processed_at=utcnow())
-    inserted = db.session.execute(statement.on_conflict_do_nothing(
-        index_elements=["provider", "event_id"]).returning(ProcessedWebhookEvent.id)).first()
-    if inserted is None:
-        db.session.rollback()
-        return False
-    return True
+        ProcessedWebhookEvent).values(rows)
+    return set(db.session.scalars(statement.on_conflict_do_nothing(
+        index_elements=["provider", "event_id"]).returning(ProcessedWebhookEvent.event_id)))
+
+
+def _row(event_id, event_type, provider, now):
+    return {"provider": provider, "event_id": event_id[:255],
+            "event_type": (event_type or "unknown")[:64], "processed_at": now}
+
+
+def mark(event_id, event_type):
+    """Record `event_id` as handled in the caller's transaction; False if it already was.
+
+    One INSERT ... ON CONFLICT DO NOTHING on the unique (provider, event_id) key: it inserts
+    nothing when the event was handled already, or when a concurrent handler got there first
+    (on PostgreSQL the insert waits for that transaction and finds the row once it commits).
+    The caller commits the marker together with the work, which makes a replay a no-op; on
+    False it must do nothing (inside a batch the transaction holds other events' work, so
+    nothing is rolled back here).
+    """
+    return bool(_insert([_row(event_id, event_type, provider_name(), utcnow())]))
+
+
+def claim(event_id, event_type):
+    """mark(), rolling the caller's transaction back when the event was handled before."""
+    if mark(event_id, event_type):
+        return True
+    db.session.rollback()
+    return False
+
+
+def claim_steps(names):
+    """Claim and commit after-commit steps in one statement; the names claimed now."""
+    if not names:
+        return []
+    provider, now = provider_name(), utcnow()
+    new = _insert([_row(f"bazaar:{name}", "bazaar.step", provider, now) for name in names])
+    db.session.commit()
+    return [name for name in names if f"bazaar:{name}"[:255] in new]
 
 
 def claim_step(name):
@@ -53,3 +76,14 @@ def claim_step(name):
 
 def step_done(name):
     return seen(f"bazaar:{name}")
+
+
+def steps_done(names):
+    """The names among `names` whose step was claimed (one query)."""
+    keys = {f"bazaar:{name}"[:255]: name for name in names}
+    if not keys:
+        return set()
+    found = db.session.scalars(select(ProcessedWebhookEvent.event_id).where(
+        ProcessedWebhookEvent.provider == provider_name(),
+        ProcessedWebhookEvent.event_id.in_(sorted(keys))))
+    return {keys[key] for key in found}

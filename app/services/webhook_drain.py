@@ -1,0 +1,127 @@
+"""Drain the webhook inbox: batches of events, one transaction each, a savepoint per event."""
+# One transaction per batch amortises the commit, the job and the queue round trips over many
+# events; the savepoint keeps a bad event from sinking its batch: it is rolled back alone,
+# recorded as a failed attempt and retried later, while the others commit.
+#
+# Waking: receive() commits the event, then sets a Redis flag with SET NX and enqueues a drain
+# job only if the flag was not set. The drain clears the flag *before* each claim, so an event
+# committed after a claim began always finds the flag clear or set by a request that queued a
+# job after it: no event waits for a job that will never come. The flag expires, and a periodic
+# drain runs too, so a lost job only delays events.
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db, jobs
+from app.models.catalog import DiscountCode
+from app.models.orders import CheckoutSession
+from app.services import fulfilment, stock, webhook_inbox, webhooks
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+MAX_DRAIN_SECONDS = 20.0  # then the job hands over to a new one (RQ has job timeouts)
+WAKE_KEY = "bazaar:webhooks:drain-queued"
+WAKE_TTL_SECONDS = 60
+DRAIN_JOB = "workers.payments.drain_webhooks"
+_inline_lock = threading.Lock()  # the embedded mode: one drain at a time in this process
+
+
+def wake(event_id=None):
+    """Make sure a drain will run. Embedded mode: drain now; raise if `event_id` failed."""
+    if jobs.is_async:
+        if jobs.redis.set(WAKE_KEY, 1, nx=True, ex=WAKE_TTL_SECONDS):
+            try:
+                jobs.enqueue(DRAIN_JOB, queue="payments", retries=10)
+            except Exception:
+                jobs.redis.delete(WAKE_KEY)  # so the next request tries again
+                raise
+        return
+    with _inline_lock:
+        failed = drain()
+    if event_id in failed:
+        raise failed[event_id]
+
+
+def drain(batch_size=BATCH_SIZE, max_seconds=MAX_DRAIN_SECONDS):
+    """Handle due inbox events, batch after batch, until none is left (or time is up).
+
+    Returns {event_id: error} of the events that failed this time (they are retried later).
+    """
+    failed, deadline = {}, time.monotonic() + max_seconds
+    while True:
+        if jobs.is_async:
+            jobs.redis.delete(WAKE_KEY)
+        rows = webhook_inbox.claim_due(batch_size)
+        if not rows:
+            db.session.rollback()  # end the claim's transaction
+            return failed
+        failed.update(handle_batch(rows))
+        if time.monotonic() > deadline:
+            if jobs.is_async:
+                wake()  # the rest goes to a fresh job
+            return failed
+
+
+def handle_batch(rows):
+    """Handle claimed inbox rows in one transaction; {event_id: error} of those that failed."""
+    failed, done, outcomes = {}, {}, []
+    try:
+        _lock_in_order([row.payload for row in rows])
+        for row in rows:
+            try:
+                with db.session.begin_nested():
+                    outcome = webhooks.apply(row.payload)
+            except Exception as error:
+                log.exception("webhook event %s failed; will retry", row.event_id)
+                failed[row.event_id] = error
+                webhook_inbox.mark_failed(row, error)
+                continue
+            done[row.id] = outcome.status
+            outcomes.append(outcome)
+        webhook_inbox.mark_processed(done)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if failed:
+        retry_in = min(webhook_inbox.retry_delay(row.attempts + 1) for row in rows
+                       if row.event_id in failed)
+        jobs.enqueue_in(timedelta(seconds=retry_in), DRAIN_JOB, queue="payments")
+    fulfilment.follow_up(outcomes)
+    return failed
+
+
+def _lock_in_order(events):
+    """PostgreSQL: lock the batch's checkouts, variants, then discount codes, each in id order.
+
+    Every event locks its own rows in that order too (fulfilment), but a batch holds all its events'
+    locks until its commit; taking them all up front in one global order is what keeps two
+    concurrent batches from deadlocking. SQLite has a single writer and needs none of this.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    session_ids = sorted({sid for event in events if (sid := webhooks.paid_session_id(event))})
+    if not session_ids:
+        return
+    snapshots = db.session.scalars(
+        select(CheckoutSession.snapshot).where(
+            CheckoutSession.provider_session_id.in_(session_ids))
+        .order_by(CheckoutSession.id).with_for_update()).all()
+    coupons, variants = set(), set()
+    for snapshot in snapshots:
+        try:
+            coupon = (snapshot.get("coupon") or {}).get("id")
+            if coupon is not None:
+                coupons.add(int(coupon))
+            variants.update(int(line["variant_id"]) for shop in snapshot["shops"]
+                            for line in shop["lines"])
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue  # an unreadable snapshot is refused by the event itself, unlocked
+    stock.lock(variants)
+    if coupons:
+        db.session.execute(select(DiscountCode.id).where(DiscountCode.id.in_(sorted(coupons)))
+                           .order_by(DiscountCode.id).with_for_update())
