@@ -39,8 +39,8 @@ _PRODUCT_COLUMNS = _USER_COLUMNS
 
 # Events held in memory at most; when the flusher falls behind the oldest are dropped.
 BUFFER_MAX_EVENTS = 10_000
-# Rows per multi-row INSERT of daily visitors (SQLite caps bound parameters per statement).
-_VISITOR_CHUNK = 300
+# Rows per multi-row INSERT of visitors and counters (SQLite caps bound parameters).
+_ROWS_PER_INSERT = 300
 _BUFFER_KEY = "analytics_buffer"
 _buffers_lock = threading.Lock()
 
@@ -143,9 +143,16 @@ def store_events(events):
     db.session.execute(insert(AnalyticsEvent), rows)
     for shop_id, unique in _first_visits(list(visitors)).items():
         bumps[(ShopCounter, "shop_id", shop_id)]["unique_visitors"] += unique
-    # A fixed order of upserts, so concurrent batches take row locks in the same order.
+    # One multi-row upsert per table and set of columns; rows in key order, tables in name
+    # order, so concurrent batches take the row locks in the same order.
+    groups = defaultdict(list)
     for model, key, key_value in sorted(bumps, key=lambda k: (k[0].__tablename__, k[2])):
-        _bump(model, key, key_value, dict(bumps[(model, key, key_value)]))
+        increments = dict(bumps[(model, key, key_value)])
+        groups[(model, key, tuple(sorted(increments)))].append((key_value, increments))
+    for (model, key, _), rows in sorted(groups.items(),
+                                        key=lambda item: (item[0][0].__tablename__, item[0][2])):
+        for start in range(0, len(rows), _ROWS_PER_INSERT):  # SQLite's cap on parameters
+            _bump_many(model, key, rows[start:start + _ROWS_PER_INSERT])
     db.session.commit()
 
 
@@ -167,6 +174,20 @@ def _bump(model, key, key_value, increments):
     db.session.execute(statement)
 
 
+def _bump_many(model, key, rows):
+    """_bump for many rows that increment the same columns: [(key value, {column: n})]."""
+    table, now = model.__table__, utcnow()
+    columns = sorted(rows[0][1])
+    statement = _dialect_insert(model).values([{key: key_value, **increments, "updated_at": now}
+                                                for key_value, increments in rows])
+    statement = statement.on_conflict_do_update(
+        index_elements=[key],
+        set_={**{col: table.c[col] + statement.excluded[col] for col in columns},
+              "updated_at": now},
+    )
+    db.session.execute(statement)
+
+
 def _first_visits(visits):
     """Insert (shop_id, day, visitor_key) rows; return {shop_id: how many were new}.
 
@@ -174,8 +195,8 @@ def _first_visits(visits):
     reports rowcount -1, so no visit was ever counted unique on PostgreSQL.
     """
     new = Counter()
-    for start in range(0, len(visits), _VISITOR_CHUNK):
-        chunk = visits[start:start + _VISITOR_CHUNK]
+    for start in range(0, len(visits), _ROWS_PER_INSERT):
+        chunk = visits[start:start + _ROWS_PER_INSERT]
         statement = _dialect_insert(ShopDailyVisitor).values([
             {"shop_id": shop_id, "day": day, "visitor_key": key} for shop_id, day, key in chunk
         ]).on_conflict_do_nothing().returning(ShopDailyVisitor.shop_id)

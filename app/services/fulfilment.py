@@ -13,7 +13,7 @@
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -120,8 +120,11 @@ def record_only(event):
 
 
 def _locked_checkout(provider_session_id):
+    # populate_existing: inside a batch an earlier event may have changed this row with a
+    # Core UPDATE; a locking read must see the row as it is, not as first loaded.
     return db.session.scalar(select(CheckoutSession).where(
-        CheckoutSession.provider_session_id == provider_session_id).with_for_update())
+        CheckoutSession.provider_session_id == provider_session_id).with_for_update()
+        .execution_options(populate_existing=True))
 
 
 def _payment_id(provider_session_id):
@@ -160,36 +163,40 @@ def _fulfil(provider_session_id, event):
     except SnapshotError as error:
         plan, problem = None, f"unusable checkout snapshot ({error})"
     reference = _payment_ref(session)
-    payment = Payment(
-        provider=checkout.provider, provider_session_id=provider_session_id,
-        provider_payment_id=reference, user_id=checkout.user_id,
-        amount_cents=charged if type(charged) is int and charged >= 0 else 0,
-        currency=currency or checkout.currency, status=PaymentStatus.PAID, refunded_cents=0,
-        paid_at=now, raw={"event_id": event["id"], "session": {
+    # Core statements rather than the ORM's unit of work: this is the hot path.
+    payment = {
+        "provider": checkout.provider, "provider_session_id": provider_session_id,
+        "provider_payment_id": reference, "user_id": checkout.user_id,
+        "amount_cents": charged if type(charged) is int and charged >= 0 else 0,
+        "currency": currency or checkout.currency,
+        "status": PaymentStatus.FAILED if problem else PaymentStatus.PAID, "refunded_cents": 0,
+        "paid_at": now, "created_at": now, "updated_at": now,
+        "raw": {"event_id": event["id"], "session": {
             k: session.get(k) for k in ("id", "payment_intent", "payment_status",
-                                        "amount_total", "currency", "metadata")}})
-    db.session.add(payment)
-    db.session.flush()
-    checkout.status = CheckoutStatus.PAID
+                                        "amount_total", "currency", "metadata")}}}
+    payment["id"] = db.session.execute(insert(Payment.__table__).values(payment).returning(
+        Payment.__table__.c.id)).scalar_one()
+    db.session.execute(update(CheckoutSession.__table__).where(
+        CheckoutSession.__table__.c.id == checkout.id).values(
+        status=CheckoutStatus.PAID, updated_at=now))
     if problem:
         return _refuse(payment, problem, reference or provider_session_id)
-    return _create_orders(checkout, plan, payment, reference or provider_session_id, now)
+    return _create_orders(checkout, plan, payment["id"], reference or provider_session_id, now)
 
 
 def _refuse(payment, problem, reference):
     """Money taken that cannot become orders: no orders, a platform ledger row, an alert."""
-    payment.status = PaymentStatus.FAILED
-    if payment.amount_cents:
-        ledger.append("charge", payment.amount_cents, shop_id=None, payment_id=payment.id,
-                      currency=payment.currency, reference=reference,
-                      memo=f"Refused payment: {problem}")
-    log.error("payment %s refused: %s", payment.provider_session_id, problem)
+    if payment["amount_cents"]:
+        ledger.append("charge", payment["amount_cents"], shop_id=None,
+                      payment_id=payment["id"], currency=payment["currency"],
+                      reference=reference, memo=f"Refused payment: {problem}")
+    log.error("payment %s refused: %s", payment["provider_session_id"], problem)
     alert_admins("A payment was refused and is being refunded",
-                 f"Checkout {payment.provider_session_id}: {problem}. No order was created.")
-    return Outcome("flagged", payment_id=payment.id)
+                 f"Checkout {payment['provider_session_id']}: {problem}. No order was created.")
+    return Outcome("flagged", payment_id=payment["id"])
 
 
-def _create_orders(checkout, plan, payment, reference, now):
+def _create_orders(checkout, plan, payment_id, reference, now):
     available = stock.lock(v for shop in plan.shops for v in shop.needs)
     facts = shop_facts([shop.shop_id for shop in plan.shops])
     reasons = {}
@@ -207,7 +214,7 @@ def _create_orders(checkout, plan, payment, reference, now):
         reasons.update((s.shop_id, "discount code used up before payment") for s in discounted)
     known = Known(user_id=checkout.user_id, shops=frozenset(facts), variants=frozenset(available),
                   products=_known_products(plan, available), coupon=coupon_exists)
-    outcome = Outcome("fulfilled", payment_id=payment.id)
+    outcome = Outcome("fulfilled", payment_id=payment_id)
     bought, created, orders, items, timeline, entries = [], [], [], [], [], []
     numbers = order_numbers.reserve(len(plan.shops), now)
     for shop, (order_id, number) in zip(plan.shops, numbers, strict=True):
@@ -217,7 +224,7 @@ def _create_orders(checkout, plan, payment, reference, now):
             bought.extend(shop.needs)
             outcome.low_stock.extend(_low_stock(shop, available, facts[shop.shop_id]))
         order, lines, steps = order_rows(
-            plan, shop, known, order_id=order_id, number=number, payment_id=payment.id,
+            plan, shop, known, order_id=order_id, number=number, payment_id=payment_id,
             session_id=checkout.provider_session_id, now=now, flagged_reason=reason)
         orders.append(order)
         items.extend(lines)

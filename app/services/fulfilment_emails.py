@@ -1,6 +1,7 @@
 """After a paid checkout: confirmation, seller, low-stock and refund emails; purchase events."""
 # Each is sent at most once (see fulfilment_effects).
 import logging
+from contextlib import contextmanager
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -115,6 +116,23 @@ def send_effects(payment_ids, low_stock=None):
     low_stock = low_stock or {}
     claimed = webhook_events.claim_steps([f"effects:{pid}" for pid in payment_ids])
     ids = [int(name.split(":", 1)[1]) for name in claimed]
+    with _kept_loaded():
+        return _send_effects(ids, low_stock)
+
+
+@contextmanager
+def _kept_loaded():
+    """Commits in here leave loaded rows as they are: they are read-only snapshots for the
+    emails, and expiring them would reload every order and item one query at a time."""
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+def _send_effects(ids, low_stock):
     payments = {p.id: p for p in db.session.scalars(select(Payment).where(Payment.id.in_(ids)))}
     if not payments:
         return []

@@ -58,6 +58,15 @@ def claim_due(limit):
     return db.session.execute(query).all()
 
 
+def reclaim(ids):
+    """The rows of `ids` still pending, claimed again (after the batch was rolled back)."""
+    query = (select(Inbox.c.id, Inbox.c.event_id, Inbox.c.attempts, Inbox.c.payload)
+             .where(Inbox.c.id.in_(ids), Inbox.c.processed_at.is_(None)).order_by(Inbox.c.id))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return db.session.execute(query).all()
+
+
 def mark_processed(outcomes):
     """Record handled events: {inbox id: outcome status}, one UPDATE per status (no commit)."""
     now, by_status = utcnow(), {}
