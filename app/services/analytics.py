@@ -39,8 +39,8 @@ _PRODUCT_COLUMNS = _USER_COLUMNS
 
 # Events held in memory at most; when the flusher falls behind the oldest are dropped.
 BUFFER_MAX_EVENTS = 10_000
-# Rows per multi-row INSERT of visitors and counters (SQLite caps bound parameters).
-_ROWS_PER_INSERT = 300
+# Rows per multi-row INSERT of daily visitors (SQLite caps bound parameters per statement).
+_VISITOR_CHUNK = 300
 _BUFFER_KEY = "analytics_buffer"
 _buffers_lock = threading.Lock()
 
@@ -151,8 +151,7 @@ def store_events(events):
         groups[(model, key, tuple(sorted(increments)))].append((key_value, increments))
     for (model, key, _), rows in sorted(groups.items(),
                                         key=lambda item: (item[0][0].__tablename__, item[0][2])):
-        for start in range(0, len(rows), _ROWS_PER_INSERT):  # SQLite's cap on parameters
-            _bump_many(model, key, rows[start:start + _ROWS_PER_INSERT])
+        bump_many(model, key, rows)
     db.session.commit()
 
 
@@ -174,18 +173,22 @@ def _bump(model, key, key_value, increments):
     db.session.execute(statement)
 
 
-def _bump_many(model, key, rows):
-    """_bump for many rows that increment the same columns: [(key value, {column: n})]."""
+def bump_many(model, key, rows):
+    """_bump for many rows that increment the same columns: [(key value, {column: n})].
+
+    One statement executed for many parameter sets (psycopg pipelines them): its SQL is
+    compiled once and cached, where a multi-row VALUES would be compiled anew for every size.
+    """
     table, now = model.__table__, utcnow()
     columns = sorted(rows[0][1])
-    statement = _dialect_insert(model).values([{key: key_value, **increments, "updated_at": now}
-                                                for key_value, increments in rows])
+    statement = _dialect_insert(model)
     statement = statement.on_conflict_do_update(
         index_elements=[key],
         set_={**{col: table.c[col] + statement.excluded[col] for col in columns},
-              "updated_at": now},
+              "updated_at": statement.excluded.updated_at},
     )
-    db.session.execute(statement)
+    db.session.execute(statement, [{key: key_value, **increments, "updated_at": now}
+                                   for key_value, increments in rows])
 
 
 def _first_visits(visits):
@@ -195,8 +198,8 @@ def _first_visits(visits):
     reports rowcount -1, so no visit was ever counted unique on PostgreSQL.
     """
     new = Counter()
-    for start in range(0, len(visits), _ROWS_PER_INSERT):
-        chunk = visits[start:start + _ROWS_PER_INSERT]
+    for start in range(0, len(visits), _VISITOR_CHUNK):
+        chunk = visits[start:start + _VISITOR_CHUNK]
         statement = _dialect_insert(ShopDailyVisitor).values([
             {"shop_id": shop_id, "day": day, "visitor_key": key} for shop_id, day, key in chunk
         ]).on_conflict_do_nothing().returning(ShopDailyVisitor.shop_id)

@@ -13,14 +13,15 @@
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.catalog import CartItem, Product
+from app.models.catalog import Product
 from app.models.orders import (
     CheckoutSession,
     CheckoutStatus,
+    LedgerEntry,
     Order,
     OrderItem,
     OrderStatusEvent,
@@ -28,7 +29,7 @@ from app.models.orders import (
     PaymentStatus,
 )
 from app.services import fulfilment_effects as effects
-from app.services import ledger, order_numbers, stock, webhook_events
+from app.services import fulfilment_writes, ledger, order_numbers, stock, webhook_events
 from app.services.fulfilment_notices import alert_admins, announce, coupon_counted, shop_facts
 from app.services.fulfilment_plan import Known, SnapshotError, order_rows, parse
 
@@ -120,6 +121,9 @@ def record_only(event):
 
 
 def _locked_checkout(provider_session_id):
+    batch = fulfilment_writes.current()
+    if batch is not None and provider_session_id in batch.checkouts:
+        return batch.checkouts[provider_session_id]  # locked by the batch already
     # populate_existing: inside a batch an earlier event may have changed this row with a
     # Core UPDATE; a locking read must see the row as it is, not as first loaded.
     return db.session.scalar(select(CheckoutSession).where(
@@ -174,11 +178,13 @@ def _fulfil(provider_session_id, event):
         "raw": {"event_id": event["id"], "session": {
             k: session.get(k) for k in ("id", "payment_intent", "payment_status",
                                         "amount_total", "currency", "metadata")}}}
-    payment["id"] = db.session.execute(insert(Payment.__table__).values(payment).returning(
-        Payment.__table__.c.id)).scalar_one()
-    db.session.execute(update(CheckoutSession.__table__).where(
-        CheckoutSession.__table__.c.id == checkout.id).values(
-        status=CheckoutStatus.PAID, updated_at=now))
+    if fulfilment_writes.current() is not None:
+        [payment["id"]] = fulfilment_writes.reserve_ids("payments", 1)
+        fulfilment_writes.add(Payment.__table__, [payment])
+    else:
+        payment["id"] = db.session.execute(insert(Payment.__table__).values(payment).returning(
+            Payment.__table__.c.id)).scalar_one()
+    fulfilment_writes.mark_paid(checkout)
     if problem:
         return _refuse(payment, problem, reference or provider_session_id)
     return _create_orders(checkout, plan, payment["id"], reference or provider_session_id, now)
@@ -187,9 +193,10 @@ def _fulfil(provider_session_id, event):
 def _refuse(payment, problem, reference):
     """Money taken that cannot become orders: no orders, a platform ledger row, an alert."""
     if payment["amount_cents"]:
-        ledger.append("charge", payment["amount_cents"], shop_id=None,
-                      payment_id=payment["id"], currency=payment["currency"],
-                      reference=reference, memo=f"Refused payment: {problem}")
+        fulfilment_writes.add(LedgerEntry.__table__, [ledger.entry(
+            "charge", payment["amount_cents"], shop_id=None, payment_id=payment["id"],
+            currency=payment["currency"], reference=reference,
+            memo=f"Refused payment: {problem}")])
     log.error("payment %s refused: %s", payment["provider_session_id"], problem)
     alert_admins("A payment was refused and is being refunded",
                  f"Checkout {payment['provider_session_id']}: {problem}. No order was created.")
@@ -232,14 +239,14 @@ def _create_orders(checkout, plan, payment_id, reference, now):
         entries.extend(ledger.sale_entries(order, shop.platform_fee_cents, reference, now))
         (outcome.flagged if reason else outcome.orders).append(order_id)
         created.append((shop, order))
-    # One Core statement per table (no ORM unit of work: this is the hot path), in FK order.
-    db.session.execute(insert(Order.__table__), orders)
-    db.session.execute(insert(OrderItem.__table__), items)
-    db.session.execute(insert(OrderStatusEvent.__table__), timeline)
-    ledger.insert_entries(entries)
+    # One Core statement per table (no ORM unit of work: this is the hot path), in FK order,
+    # now or at the end of the batch (fulfilment_writes).
+    fulfilment_writes.add(Order.__table__, orders)
+    fulfilment_writes.add(OrderItem.__table__, items)
+    fulfilment_writes.add(OrderStatusEvent.__table__, timeline)
+    fulfilment_writes.add(LedgerEntry.__table__, entries)
     if bought and checkout.user_id:
-        db.session.execute(delete(CartItem).where(CartItem.user_id == checkout.user_id,
-                                                  CartItem.variant_id.in_(bought)))
+        fulfilment_writes.clear_cart_lines(checkout.user_id, bought)
     announce(created, facts, outcome.low_stock, now)
     return outcome
 

@@ -3,7 +3,7 @@
 import logging
 from contextlib import contextmanager
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -95,12 +95,16 @@ def _count_sales(fulfilled):
             if item.product_id:
                 sold[item.product_id] = sold.get(item.product_id, 0) + item.quantity
     # In id order, so concurrent jobs take the row locks in the same order.
-    for product_id, quantity in sorted(sold.items()):
-        db.session.execute(update(Product).where(Product.id == product_id)
-                           .values(sold_count=Product.sold_count + quantity))
-    for shop_id, count in sorted(shop_orders.items()):
+    if sold:
+        products = Product.__table__
+        db.session.execute(
+            update(products).where(products.c.id == bindparam("product_id"))
+            .values(sold_count=products.c.sold_count + bindparam("quantity")),
+            [{"product_id": pid, "quantity": n} for pid, n in sorted(sold.items())])
+    if shop_orders:
         # analytics.record(PURCHASE) counts units and revenue; orders are counted here.
-        analytics._bump(ShopCounter, "shop_id", shop_id, {"orders": count})
+        analytics.bump_many(ShopCounter, "shop_id", [
+            (shop_id, {"orders": n}) for shop_id, n in sorted(shop_orders.items())])
     db.session.commit()
 
 

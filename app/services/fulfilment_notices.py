@@ -4,13 +4,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.catalog import DiscountCode
 from app.models.notifications import Notification
 from app.models.shops import Shop, ShopSettings, ShopStatus
+from app.services import fulfilment_writes
 from app.services.notifications import add_notification
 from app.templating import format_money
 
@@ -153,5 +154,4 @@ def announce(created, facts, low_stock, now):
                 fact.owner_id, f"Low stock: {alert['title']}",
                 f"{alert['sku']} has {alert['stock']} left (your alert threshold is "
                 f"{alert['threshold']}).", "/seller/products", now))
-    if rows:
-        db.session.execute(insert(Notification.__table__), rows)
+    fulfilment_writes.add(Notification.__table__, rows)

@@ -11,6 +11,7 @@
 import logging
 import threading
 import time
+from contextlib import nullcontext
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -18,7 +19,14 @@ from sqlalchemy import select
 from app.extensions import db, jobs
 from app.models.catalog import DiscountCode
 from app.models.orders import CheckoutSession
-from app.services import fulfilment, stock, webhook_inbox, webhooks
+from app.services import (
+    fulfilment,
+    fulfilment_writes,
+    stock,
+    webhook_events,
+    webhook_inbox,
+    webhooks,
+)
 from app.services.fulfilment_notices import remembered, shop_facts
 
 log = logging.getLogger(__name__)
@@ -86,8 +94,8 @@ def handle_batch(rows):
 def _handle(rows, isolated):
     failed, done, outcomes = {}, {}, []
     try:
-        with remembered():
-            _lock_in_order([row.payload for row in rows])
+        with remembered(), (nullcontext() if isolated else fulfilment_writes.deferred()) as batch:
+            _lock_in_order([row.payload for row in rows], batch)
             for row in rows:
                 if not isolated:
                     outcome = webhooks.apply(row.payload)
@@ -102,6 +110,8 @@ def _handle(rows, isolated):
                         continue
                 done[row.id] = outcome.status
                 outcomes.append(outcome)
+            if batch is not None:
+                batch.flush()
         webhook_inbox.mark_processed(done)
         db.session.commit()
     except Exception:
@@ -115,32 +125,36 @@ def _handle(rows, isolated):
     return failed
 
 
-def _lock_in_order(events):
+def _lock_in_order(events, batch=None):
     """PostgreSQL: lock the batch's checkouts, variants, then discount codes, each in id order.
 
-    Every event locks its own rows in that order too (fulfilment), but a batch holds all its events'
-    locks until its commit; taking them all up front in one global order is what keeps two
-    concurrent batches from deadlocking. SQLite has a single writer and needs none of this.
+    Every event locks its own rows in that order too (fulfilment), but a batch holds all its
+    events' locks until its commit; taking them all up front in one global order is what keeps
+    two concurrent batches from deadlocking. SQLite has a single writer and needs none of this.
+    With a deferred `batch`, the locked rows, fresh ids and the events' markers are kept in it.
     """
     if db.session.get_bind().dialect.name != "postgresql":
         return
+    if batch is not None:
+        webhook_events.premark(events)
     session_ids = sorted({sid for event in events if (sid := webhooks.paid_session_id(event))})
     if not session_ids:
         return
-    shops = set()
-    snapshots = db.session.scalars(
-        select(CheckoutSession.snapshot).where(
-            CheckoutSession.provider_session_id.in_(session_ids))
-        .order_by(CheckoutSession.id).with_for_update()).all()
-    coupons, variants = set(), set()
-    for snapshot in snapshots:
+    checkouts = db.session.scalars(
+        select(CheckoutSession).where(CheckoutSession.provider_session_id.in_(session_ids))
+        .order_by(CheckoutSession.id).with_for_update()
+        .execution_options(populate_existing=True)).all()
+    coupons, variants, shops, orders = set(), set(), set(), 0
+    for checkout in checkouts:
         try:
+            snapshot = checkout.snapshot
             coupon = (snapshot.get("coupon") or {}).get("id")
             if coupon is not None:
                 coupons.add(int(coupon))
             variants.update(int(line["variant_id"]) for shop in snapshot["shops"]
                             for line in shop["lines"])
             shops.update(int(shop["shop_id"]) for shop in snapshot["shops"])
+            orders += len(snapshot["shops"])
         except (AttributeError, KeyError, TypeError, ValueError):
             continue  # an unreadable snapshot is refused by the event itself, unlocked
     stock.lock(variants)
@@ -148,3 +162,7 @@ def _lock_in_order(events):
         db.session.execute(select(DiscountCode.id).where(DiscountCode.id.in_(sorted(coupons)))
                            .order_by(DiscountCode.id).with_for_update())
     shop_facts(shops)  # one query for the batch (remembered)
+    if batch is not None:
+        batch.checkouts = {checkout.provider_session_id: checkout for checkout in checkouts}
+        fulfilment_writes.prefill_ids("payments", len(checkouts))
+        fulfilment_writes.prefill_ids("orders", orders)

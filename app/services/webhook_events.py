@@ -6,6 +6,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.orders import PaymentProvider, ProcessedWebhookEvent
+from app.services import fulfilment_writes
 
 
 def provider_name():
@@ -45,7 +46,21 @@ def mark(event_id, event_type):
     False it must do nothing (inside a batch the transaction holds other events' work, so
     nothing is rolled back here).
     """
+    batch = fulfilment_writes.current()
+    if batch is not None:  # premark() inserted the batch's markers already
+        if event_id[:255] in batch.markers:
+            batch.markers.discard(event_id[:255])
+            return True
+        return False
     return bool(_insert([_row(event_id, event_type, provider_name(), utcnow())]))
+
+
+def premark(events):
+    """mark() every event of a deferred batch in one statement, up front."""
+    batch = fulfilment_writes.current()
+    provider, now = provider_name(), utcnow()
+    rows = {e["id"][:255]: _row(e["id"], e["type"], provider, now) for e in events}
+    batch.markers = _insert(list(rows.values())) if rows else set()
 
 
 def claim(event_id, event_type):
