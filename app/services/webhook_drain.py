@@ -4,10 +4,11 @@
 # recorded as a failed attempt and retried later, while the others commit.
 #
 # Waking: receive() commits the event, then sets a Redis flag with SET NX and enqueues a drain
-# job only if the flag was not set. The drain clears the flag *before* each claim, so an event
-# committed after a claim began always finds the flag clear or set by a request that queued a
-# job after it: no event waits for a job that will never come. The flag expires, and a periodic
-# drain runs too, so a lost job only delays events.
+# job only if the flag was not set, so under load one job drains while requests queue nothing.
+# The drain clears the flag before its last, empty claim (and before handing over to a new
+# job), so an event committed after that claim began finds the flag clear and queues a job:
+# no event waits for a job that will never come. The flag expires, and a periodic drain runs
+# too, so a lost job only delays events.
 import logging
 import threading
 import time
@@ -31,7 +32,8 @@ from app.services.fulfilment_notices import remembered, shop_facts
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
+BATCH_SIZE = 200
+LINGER_SECONDS = 0.1  # under load, at most ~10 batches a second (see drain)
 MAX_DRAIN_SECONDS = 20.0  # then the job hands over to a new one (RQ has job timeouts)
 WAKE_KEY = "bazaar:webhooks:drain-queued"
 WAKE_TTL_SECONDS = 60
@@ -55,24 +57,39 @@ def wake(event_id=None):
         raise failed[event_id]
 
 
-def drain(batch_size=BATCH_SIZE, max_seconds=MAX_DRAIN_SECONDS):
+def drain(batch_size=BATCH_SIZE, max_seconds=MAX_DRAIN_SECONDS, linger=None):
     """Handle due inbox events, batch after batch, until none is left (or time is up).
 
-    Returns {event_id: error} of the events that failed this time (they are retried later).
+    After a batch that was not full the next claim waits until `linger` seconds after the
+    previous one began (with RQ only): under load that gathers tens of events per batch, and
+    each batch has a fixed cost (its commit, its after-commit job and that job's queries) that
+    small batches would pay over and over. Returns {event_id: error} of the events that failed
+    this time (they are retried later).
     """
-    failed, deadline = {}, time.monotonic() + max_seconds
+    if linger is None:
+        linger = LINGER_SECONDS if jobs.is_async else 0.0
+    failed, deadline, stopping = {}, time.monotonic() + max_seconds, False
     while True:
-        if jobs.is_async:
-            jobs.redis.delete(WAKE_KEY)
+        started = time.monotonic()
         rows = webhook_inbox.claim_due(batch_size)
         if not rows:
             db.session.rollback()  # end the claim's transaction
-            return failed
+            if stopping or not jobs.is_async:
+                return failed
+            # About to stop: clear the flag, then look once more. An event committed after
+            # this claim began finds the flag clear and queues a new job.
+            jobs.redis.delete(WAKE_KEY)
+            stopping = True
+            continue
+        stopping = False
         failed.update(handle_batch(rows))
         if time.monotonic() > deadline:
             if jobs.is_async:
+                jobs.redis.delete(WAKE_KEY)
                 wake()  # the rest goes to a fresh job
             return failed
+        if len(rows) < batch_size and linger > 0:
+            time.sleep(max(0.0, started + linger - time.monotonic()))
 
 
 def handle_batch(rows):

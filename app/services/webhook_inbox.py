@@ -22,7 +22,7 @@ Inbox = WebhookInboxEvent.__table__
 
 def _dialect_insert():
     dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(WebhookInboxEvent)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Inbox)
 
 
 def store(event):
