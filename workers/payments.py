@@ -1,6 +1,12 @@
 """Payment jobs: webhook inbox drains, and the emails, refunds and payouts after payments."""
 # Each takes plain values and is safe to run twice (see app.services.fulfilment_effects).
-from app.services import fulfilment_effects, fulfilment_emails, webhook_drain, webhooks
+from app.services import (
+    fulfilment_effects,
+    fulfilment_emails,
+    webhook_drain,
+    webhook_inbox,
+    webhooks,
+)
 
 
 def drain_webhooks():
@@ -41,5 +47,7 @@ def pay_out_order(order_id):
 
 
 def sweep(days=7):
-    """Periodic: queue refunds and payouts that a lost job left undone."""
+    """Periodic: queue refunds, payouts and emails that a lost job left undone; forget
+    webhook events handled long ago."""
     fulfilment_effects.sweep(days)
+    webhook_inbox.purge_processed()

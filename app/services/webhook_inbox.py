@@ -5,7 +5,7 @@
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10  # then the event stays in the inbox, pending, for a person to look at
 RETRY_DELAYS = (5, 30, 120, 600)  # seconds before attempt 2, 3, 4, and every later one
+KEEP_PROCESSED = timedelta(days=30)  # Stripe stops retrying an event after 3 days
 Inbox = WebhookInboxEvent.__table__
 
 
@@ -98,7 +99,18 @@ def mark_failed(row, error):
 
 def pending_count():
     """How many events wait (due or not), for the bench and the admin."""
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count()).select_from(Inbox).where(
         Inbox.c.processed_at.is_(None)))
+
+
+def purge_processed(older_than=KEEP_PROCESSED):
+    """Delete handled events older than `older_than` (commits); how many went.
+
+    A delivery after that is stored again and dispatched, and its processed_webhook_events
+    marker, which is kept, makes it a no-op: the inbox is not the only guard.
+    """
+    deleted = db.session.execute(delete(WebhookInboxEvent).where(
+        WebhookInboxEvent.processed_at < utcnow() - older_than)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return deleted

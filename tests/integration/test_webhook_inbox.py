@@ -1,4 +1,6 @@
 """The webhook inbox: events stored once on receipt, drained in batches, one bad one alone."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -184,3 +186,18 @@ def test_a_batch_of_eight_events_costs_no_more_statements_than_a_batch_of_two(ap
 
     assert statements_to_drain(8) == statements_to_drain(2)
     assert stock_of(app, product.variants[0]) == 90
+
+
+def test_handled_events_are_forgotten_after_a_month_and_a_late_replay_does_nothing(
+        app, factory):
+    _, product = shop_with_product(app, factory)
+    [checkout] = checkouts_of(app, factory, product, 1)
+    event = event_for(checkout)
+    stored_then_drained(app, [event])
+    with app.app_context():
+        assert webhook_inbox.purge_processed(timedelta(days=30)) == 0
+        assert webhook_inbox.purge_processed(timedelta(0)) == 1
+    stored_then_drained(app, [event])  # delivered once more, long after
+    assert inbox_rows(app) == [(event["id"], True, 0, "duplicate")]
+    assert len(orders_of(app, checkout)) == 1
+    assert stock_of(app, product.variants[0]) == 9
