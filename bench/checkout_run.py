@@ -184,7 +184,7 @@ def check(dsn, events):
             "payouts": one("SELECT count(*) FROM ledger_entries WHERE kind = 'payout'"),
             "inbox_pending": one("SELECT count(*) FROM webhook_inbox WHERE processed_at IS NULL"),
             # When each confirmation was written (database clock), for the effects' own rate.
-            "confirmed_at": [row[0] for row in conn.execute(
+            "confirmed_at": [float(row[0]) for row in conn.execute(
                 "SELECT extract(epoch FROM created_at) FROM outbox_emails WHERE subject LIKE "
                 "'Your order is confirmed%' ORDER BY created_at").fetchall()],
         }
