@@ -98,7 +98,13 @@ def store_event(event):
 
 
 def store_events(events):
-    """Write many events and bump their counters in ONE transaction.
+    """Write many events and bump their counters in ONE transaction (committed)."""
+    write_events(events)
+    db.session.commit()
+
+
+def write_events(events):
+    """Write many events and bump their counters in the caller's transaction (no commit).
 
     Counter increments are summed per row first, so N views of one product are one upsert of
     +N; each distinct (shop, day, visitor) is inserted once to decide unique visitors.
@@ -152,7 +158,6 @@ def store_events(events):
     for (model, key, _), rows in sorted(groups.items(),
                                         key=lambda item: (item[0][0].__tablename__, item[0][2])):
         bump_many(model, key, rows)
-    db.session.commit()
 
 
 def _dialect_insert(model):

@@ -1,6 +1,7 @@
 """After a paid checkout is committed: emails, analytics, refunds and payouts, as jobs."""
-# Every job is safe to run twice. Emails and analytics claim a marker first (at most once: a
-# crash right after the claim loses them rather than sending twice); refunds and payouts call
+# Every job is safe to run twice. The sold counts and purchase analytics commit together with
+# each payment's effects marker (exactly once), and the emails are queued after that commit (at
+# most once: a crash in between loses them rather than sending twice); refunds and payouts call
 # the provider with an idempotency key (a retry gets the same refund/transfer back) and then
 # record the ledger row under a row lock only if it is not there yet.
 #
@@ -78,7 +79,7 @@ def after_payment(payment_id, low_stock=()):
 def after_payments(payment_ids, low_stock=None):
     """Everything after paid checkouts' commit, one job per batch, each step idempotent.
 
-    Emails and analytics first (at most once: a failure there is logged, not retried), then
+    Counts, analytics and emails first (a failure there is logged, not retried), then
     the refunds of flagged orders and the payouts of the others; if one of those fails the
     job raises at the end, so RQ retries it and the steps already done are skipped.
     """

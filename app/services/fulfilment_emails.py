@@ -68,25 +68,28 @@ def _purchase(order, item):
 
 
 def _record_purchases(orders):
-    """A PURCHASE analytics event per line (with its counters), all in one transaction: this
-    already is a job, so one more job per line would only add queue traffic. If the batch is
-    refused (a product purged meanwhile), each event is tried alone so only the bad ones go."""
+    """A PURCHASE analytics event per line (with its counters) in the caller's transaction:
+    this already is a job, so one more job per line would only add queue traffic. If the batch
+    is refused (a product purged meanwhile), each event is tried alone so only the bad ones go.
+    """
     events = [_purchase(order, item) for order in orders for item in order.items]
     try:
-        analytics.store_events(events)
+        with db.session.begin_nested():
+            analytics.write_events(events)
         return
     except Exception:  # analytics are never worth a lost confirmation email
-        db.session.rollback()
+        log.warning("purchase events refused as a batch; writing them one by one",
+                    exc_info=True)
     for event in events:
         try:
-            analytics.store_event(event)
+            with db.session.begin_nested():
+                analytics.write_events([event])
         except Exception:
-            db.session.rollback()
             log.exception("purchase event of product %s dropped", event["product_id"])
 
 
 def _count_sales(fulfilled):
-    """Products' sold counts and shops' order counts, summed first, in one transaction."""
+    """Products' sold counts and shops' order counts, summed first (no commit)."""
     sold, shop_orders = {}, {}
     for order in fulfilled:
         if order.shop_id:
@@ -105,7 +108,6 @@ def _count_sales(fulfilled):
         # analytics.record(PURCHASE) counts units and revenue; orders are counted here.
         analytics.bump_many(ShopCounter, "shop_id", [
             (shop_id, {"orders": n}) for shop_id, n in sorted(shop_orders.items())])
-    db.session.commit()
 
 
 def send_order_effects(payment_id, low_stock=()):
@@ -114,20 +116,37 @@ def send_order_effects(payment_id, low_stock=()):
 
 
 def send_effects(payment_ids, low_stock=None):
-    """send_order_effects for many payments at once: one claim, one query per table, one
-    analytics transaction and one email job. low_stock: {payment id: [alert]}. Returns the
-    payment ids handled now (the others were handled before)."""
+    """send_order_effects for many payments at once; low_stock: {payment id: [alert]}.
+
+    One transaction holds the payments' effects markers, the sold counts and the purchase
+    analytics, so those happen exactly once; the emails are queued after its commit as one
+    job (at most once: a crash in between loses them rather than sending twice). Returns the
+    payment ids handled now (the others were handled before).
+    """
     low_stock = low_stock or {}
-    claimed = webhook_events.claim_steps([f"effects:{pid}" for pid in payment_ids])
-    ids = [int(name.split(":", 1)[1]) for name in claimed]
-    with _kept_loaded():
-        return _send_effects(ids, low_stock)
+    try:
+        claimed = webhook_events.mark_steps([f"effects:{pid}" for pid in payment_ids])
+        ids = [int(name.split(":", 1)[1]) for name in claimed]
+        payments = {p.id: p for p in db.session.scalars(
+            select(Payment).where(Payment.id.in_(ids)))}
+        orders = db.session.scalars(select(Order).where(Order.payment_id.in_(sorted(payments)))
+                                    .options(selectinload(Order.items)).order_by(Order.id)).all()
+        fulfilled = [order for order in orders if not order.flagged_reason]
+        _count_sales(fulfilled)
+        _record_purchases(fulfilled)
+        messages = _all_messages(payments, orders, low_stock)
+        with _kept_loaded():
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    send_emails(messages)
+    return sorted(payments)
 
 
 @contextmanager
 def _kept_loaded():
-    """Commits in here leave loaded rows as they are: they are read-only snapshots for the
-    emails, and expiring them would reload every order and item one query at a time."""
+    """A commit in here leaves loaded rows as they are (nothing reads them after it)."""
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
@@ -136,25 +155,19 @@ def _kept_loaded():
         session.expire_on_commit = expire_on_commit
 
 
-def _send_effects(ids, low_stock):
-    payments = {p.id: p for p in db.session.scalars(select(Payment).where(Payment.id.in_(ids)))}
-    if not payments:
-        return []
-    orders = db.session.scalars(select(Order).where(Order.payment_id.in_(sorted(payments)))
-                                .options(selectinload(Order.items)).order_by(Order.id)).all()
-    fulfilled = [order for order in orders if not order.flagged_reason]
-    _count_sales(fulfilled)
-    _record_purchases(fulfilled)
+def _all_messages(payments, orders, low_stock):
     emails = _buyer_emails(list(payments.values()))
     facts = shop_facts(order.shop_id for order in orders if order.shop_id)
+    by_payment = {}
+    for order in orders:
+        by_payment.setdefault(order.payment_id, []).append(order)
     messages = []
     for payment_id, payment in payments.items():
-        mine = [order for order in orders if order.payment_id == payment_id]
-        messages.extend(_messages(payment, mine, emails.get(payment_id), facts,
+        messages.extend(_messages(payment, by_payment.get(payment_id, []),
+                                  emails.get(payment_id), facts,
                                   low_stock.get(payment_id) or low_stock.get(str(payment_id))
                                   or ()))
-    send_emails(messages)
-    return sorted(payments)
+    return messages
 
 
 def _messages(payment, orders, email, facts, low_stock):

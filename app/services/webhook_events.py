@@ -71,13 +71,13 @@ def claim(event_id, event_type):
     return False
 
 
-def claim_steps(names):
-    """Claim and commit after-commit steps in one statement; the names claimed now."""
+def mark_steps(names):
+    """Mark after-commit steps done in the caller's transaction, in one statement; the names
+    that were not marked before (the caller does their work and commits)."""
     if not names:
         return []
     provider, now = provider_name(), utcnow()
     new = _insert([_row(f"bazaar:{name}", "bazaar.step", provider, now) for name in names])
-    db.session.commit()
     return [name for name in names if f"bazaar:{name}"[:255] in new]
 
 
