@@ -2,10 +2,11 @@
 # A replayed delivery of a stored event costs one INSERT that conflicts and writes nothing
 # (unless the event is still pending: then it is made due at once, since the provider
 # delivering it again is as good a reason as any to retry it now).
+import functools
 import logging
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import JSON, bindparam, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -21,22 +22,27 @@ KEEP_PROCESSED = timedelta(days=30)  # Stripe stops retrying an event after 3 da
 Inbox = WebhookInboxEvent.__table__
 
 
-def _dialect_insert():
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Inbox)
+@functools.cache
+def _store_statement(dialect):
+    """The upsert store() runs, with bound parameters: built once, since building it cost
+    more than running it (this is every webhook request)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Inbox).values(
+        provider=bindparam("provider"), event_id=bindparam("event_id"),
+        event_type=bindparam("event_type"), payload=bindparam("payload", type_=JSON),
+        received_at=bindparam("now"), due_at=bindparam("now"), attempts=0)
+    return statement.on_conflict_do_update(
+        index_elements=["provider", "event_id"], set_={"due_at": statement.excluded.due_at},
+        where=Inbox.c.processed_at.is_(None)).returning(Inbox.c.id)
 
 
 def store(event):
     """Commit the verified `event` to the inbox; True when it is (still) waiting to be handled."""
-    now = utcnow()
-    statement = _dialect_insert().values(
-        provider=provider_name(), event_id=event["id"], event_type=event["type"],
-        payload=event, received_at=now, due_at=now, attempts=0)
-    statement = statement.on_conflict_do_update(
-        index_elements=["provider", "event_id"], set_={"due_at": now},
-        where=Inbox.c.processed_at.is_(None)).returning(Inbox.c.id)
+    statement = _store_statement(db.session.get_bind().dialect.name)
+    params = {"provider": provider_name(), "event_id": event["id"],
+              "event_type": event["type"], "payload": event, "now": utcnow()}
     try:
-        stored = db.session.execute(statement).first() is not None
+        stored = db.session.execute(statement, params).first() is not None
         db.session.commit()
     except Exception:
         db.session.rollback()
