@@ -1,5 +1,5 @@
 """Webhook throughput and end-to-end latency: signed events -> gunicorn -> inbox -> orders."""
-#     .venv/bin/python bench/checkout.py [--events 10000] [--rate 200] [--workers 2]
+#     .venv/bin/python bench/checkout.py [--events 10000] [--rate 200] [--workers 1]
 #
 # Needs PostgreSQL and Redis on loopback. It rebuilds its own database (bench_checkout, through
 # the migrations) and uses its own Redis database (10), serves the app with gunicorn on
@@ -42,8 +42,10 @@ def parse_args(argv=None):
     parser.add_argument("--events", type=int, default=10_000, help="events sent, replays included")
     parser.add_argument("--replay-share", type=float, default=0.10)
     parser.add_argument("--rate", type=float, default=200.0, help="events/s sent; 0 = flat out")
-    parser.add_argument("--workers", type=int, default=2, help="RQ workers on the payments queue")
-    parser.add_argument("--effects-workers", type=int, default=1,
+    # One drain at a time does the fulfilment (concurrent batches would queue on the same stock
+    # rows anyway); the after-commit work spends its time waiting on commits, so two overlap.
+    parser.add_argument("--workers", type=int, default=1, help="RQ workers on the payments queue")
+    parser.add_argument("--effects-workers", type=int, default=2,
                         help="RQ workers on emails/default (split mode)")
     parser.add_argument("--worker-mode", choices=("split", "flask"), default="split")
     parser.add_argument("--web-workers", type=int, default=2)
