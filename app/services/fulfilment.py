@@ -2,7 +2,10 @@
 # That transaction records the Payment, one Order per shop at the snapshot's prices, the stock
 # decrements, the coupon use, the ledger rows, the cleared cart lines and the in-app
 # notifications; everything that talks to the outside world (emails, refunds, payouts,
-# analytics) runs after the commit in jobs (fulfilment_effects). Decisions:
+# analytics) runs after the commit in jobs (fulfilment_effects). The apply_* functions work in
+# the caller's transaction, so the webhook drain can put a whole batch of events in one (and
+# fulfilment_writes may hold their rows to the batch's end); fulfil_checkout & co. are the same
+# work committed on its own. Decisions:
 # - a completed event for an expired or replaced session is still fulfilled: the money was
 #   taken and the snapshot is what the buyer agreed to; a paid session is never un-paid;
 # - a shop whose lines cannot all be taken from stock (or whose shop is gone, or whose discount
