@@ -57,6 +57,13 @@ def cpu_groups(processes, dsn, redis):
     return groups
 
 
+def machine_busy():
+    """CPU seconds every core of the machine has been busy (not idle or waiting) so far."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_used(groups):
     return {group: sum(_cpu(pid) for pid in pids) for group, pids in groups.items()}
 
@@ -215,6 +222,7 @@ def run(args, tmp, start_processes):
     watcher.start()
     groups = cpu_groups(processes, dsn, redis)  # PostgreSQL backends exist once warmed up
     cpu_before = cpu_used(groups)
+    busy_before, me_before = machine_busy(), time.process_time()
     t0, t_sent = send(args, events, order, secret, sent_at, results)
     watcher.join(timeout=max(1.0, args.max_seconds / 2))
     stop.set()
@@ -222,6 +230,7 @@ def run(args, tmp, start_processes):
     t_done = time.monotonic()
     groups = {**cpu_groups(processes, dsn, redis), "web": groups["web"]}
     cpu = {g: s - cpu_before.get(g, 0.0) for g, s in cpu_used(groups).items()}
+    busy, me = machine_busy() - busy_before, time.process_time() - me_before
     drained = wait_idle(redis, QUEUES, args.drain_timeout)
     whole_split = {g: s - cpu_before.get(g, 0.0) for g, s in cpu_used(groups).items()}
     whole = sum(whole_split.values())
@@ -239,6 +248,13 @@ def run(args, tmp, start_processes):
     print("               whole pipeline incl. emails/analytics/payouts: " + ", ".join(
         f"{g} {ms * 1000 / len(order):.1f} ms" for g, ms in whole_split.items())
         + f"; total {whole:.1f} ms (~{2000 / max(whole, 0.1):.0f} events/s on 2 idle cores)")
+    # The machine may be shared: what else ran while the events were sent says how much the
+    # latencies above owe to the system under test and how much to its neighbours.
+    others = max(0.0, busy - me - sum(cpu.values()))
+    window_s = max(t_done - t0, 1e-9)
+    print(f"  machine:     {busy / window_s:.2f} of {os.cpu_count()} cores busy while sending; "
+          f"the bench's own client {me / window_s:.2f}, the system under test "
+          f"{sum(cpu.values()) / window_s:.2f}, everything else {others / window_s:.2f}")
     print(verdict)
     ok = not (facts["dup_orders"] or facts["dup_payments"] or facts["lost"] or
               facts["stock_over"] or facts["dup_charges"])
