@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models.catalog import ProductVariant
-from app.models.orders import OrderStatus, Payment, ProcessedWebhookEvent
+from app.models.orders import OrderStatus, Payment, PaymentStatus, ProcessedWebhookEvent
 from app.models.webhooks import WebhookInboxEvent
 from app.services import fulfilment, webhook_drain, webhook_inbox
 from tests.factories_cart import shop_with_product
@@ -106,6 +106,28 @@ def test_the_last_unit_bought_twice_in_one_batch_refunds_the_later_payer(app, fa
     assert kept.status == OrderStatus.PLACED and kept.flagged_reason is None
     assert refunded.status == OrderStatus.REFUNDED and refunded.refunded_at is not None
     assert stock_of(app, product.variants[0]) == 0
+
+
+def test_a_tampered_amount_in_a_batch_is_refused_and_refunded_alone(app, factory):
+    _, product = shop_with_product(app, factory, variants=[("", "", 10)])
+    good, tampered = checkouts_of(app, factory, product, 2)
+    stored_then_drained(app, [event_for(good), event_for(tampered, amount_total=100)])
+    assert len(orders_of(app, good)) == 1
+    assert orders_of(app, tampered) == []
+    statuses = in_context(app, lambda: dict(db.session.execute(select(
+        Payment.provider_session_id, Payment.status)).all()))
+    assert statuses == {good.session_id: PaymentStatus.PAID,
+                        tampered.session_id: PaymentStatus.REFUNDED}
+    assert stock_of(app, product.variants[0]) == 9
+
+
+def test_an_event_for_an_unknown_session_in_a_batch_creates_nothing_for_it(app, factory):
+    _, product = shop_with_product(app, factory, variants=[("", "", 10)])
+    known, stranger = checkouts_of(app, factory, product, 2)
+    stranger.session_id = "cs_not_ours_in_a_batch"
+    stored_then_drained(app, [event_for(stranger), event_for(known)])
+    assert len(orders_of(app, known)) == 1
+    assert [row[3] for row in inbox_rows(app)] == ["unknown_session", "fulfilled"]
 
 
 def test_a_bad_event_in_the_middle_of_a_batch_leaves_the_others_committed(
