@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 # How long a payment may wait for its after-commit job before the sweep queues it again.
 EFFECTS_GRACE = timedelta(minutes=10)
+SWEEP_CHUNK = 200  # payments per re-queued after-commit job, like a drained batch
 OPEN_STATUSES = (OrderStatus.PLACED, OrderStatus.PACKED, OrderStatus.SHIPPED,
                  OrderStatus.OUT_FOR_DELIVERY, OrderStatus.DELIVERED)
 
@@ -272,8 +273,8 @@ def sweep(days=7):
         Payment.paid_at >= since, Payment.paid_at < utcnow() - EFFECTS_GRACE,
         Payment.status != PaymentStatus.FAILED,
         ~exists().where(ProcessedWebhookEvent.event_id == marker)).order_by(Payment.id)).all()
-    if lost:
-        _enqueue("after_payments", list(lost), {}, queue="default")
+    for start in range(0, len(lost), SWEEP_CHUNK):
+        _enqueue("after_payments", list(lost[start:start + SWEEP_CHUNK]), {}, queue="default")
     unpaid = select(Order.id).where(
         Order.placed_at >= since, Order.flagged_reason.is_(None),
         Order.status.in_(OPEN_STATUSES), ~ledger.has_entry_clause(LedgerKind.PAYOUT))

@@ -1,7 +1,9 @@
-"""Drain the webhook inbox: batches of events, one transaction each, a savepoint per event."""
+"""Drain the webhook inbox: batches of events, one transaction each, one bad one alone."""
 # One transaction per batch amortises the commit, the job and the queue round trips over many
-# events; the savepoint keeps a bad event from sinking its batch: it is rolled back alone,
-# recorded as a failed attempt and retried later, while the others commit.
+# events, and on PostgreSQL the batch's rows are written at its end (fulfilment_writes). If any
+# event fails, the batch is rolled back and handled again with a savepoint per event: the bad
+# one is rolled back alone, recorded as a failed attempt and retried later, and the others
+# commit.
 #
 # Waking: receive() commits the event, then sets a Redis flag with SET NX and enqueues a drain
 # job only if the flag was not set, so under load one job drains while requests queue nothing.
@@ -101,14 +103,22 @@ def handle_batch(rows):
     only the bad ones are left for a retry.
     """
     try:
-        return _handle(rows, isolated=False)
+        failed, outcomes = _handle(rows, isolated=False)
     except Exception:
         log.warning("a batch of %d webhook events failed; handling them one by one", len(rows),
                     exc_info=True)
-    return _handle(webhook_inbox.reclaim([row.id for row in rows]), isolated=True)
+        rows = webhook_inbox.reclaim([row.id for row in rows])
+        failed, outcomes = _handle(rows, isolated=True)
+    if failed:
+        retry_in = min(webhook_inbox.retry_delay(row.attempts + 1) for row in rows
+                       if row.event_id in failed)
+        jobs.enqueue_in(timedelta(seconds=retry_in), DRAIN_JOB, queue="payments")
+    fulfilment.follow_up(outcomes)
+    return failed
 
 
 def _handle(rows, isolated):
+    """({event_id: error}, outcomes) of the rows, committed (or raises, rolled back)."""
     failed, done, outcomes = {}, {}, []
     try:
         with remembered(), (nullcontext() if isolated else fulfilment_writes.deferred()) as batch:
@@ -134,12 +144,7 @@ def _handle(rows, isolated):
     except Exception:
         db.session.rollback()
         raise
-    if failed:
-        retry_in = min(webhook_inbox.retry_delay(row.attempts + 1) for row in rows
-                       if row.event_id in failed)
-        jobs.enqueue_in(timedelta(seconds=retry_in), DRAIN_JOB, queue="payments")
-    fulfilment.follow_up(outcomes)
-    return failed
+    return failed, outcomes
 
 
 def _lock_in_order(events, batch=None):

@@ -1,4 +1,6 @@
 """Exactly-once bookkeeping: provider events (and after-commit steps) already handled."""
+import functools
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -8,6 +10,8 @@ from app.models.base import utcnow
 from app.models.orders import PaymentProvider, ProcessedWebhookEvent
 from app.services import fulfilment_writes
 
+Markers = ProcessedWebhookEvent.__table__
+
 
 def provider_name():
     """The payment provider this app is configured for."""
@@ -16,19 +20,21 @@ def provider_name():
     return PaymentProvider.OFFLINE
 
 
-def seen(event_id):
-    return db.session.scalar(select(ProcessedWebhookEvent.id).where(
-        ProcessedWebhookEvent.provider == provider_name(),
-        ProcessedWebhookEvent.event_id == event_id)) is not None
+@functools.cache
+def _insert_statement(dialect):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Markers).on_conflict_do_nothing(
+        index_elements=["provider", "event_id"]).returning(Markers.c.event_id)
 
 
 def _insert(rows):
-    """INSERT ... ON CONFLICT DO NOTHING of marker rows; the event ids that were new."""
-    dialect = db.session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-        ProcessedWebhookEvent).values(rows)
-    return set(db.session.scalars(statement.on_conflict_do_nothing(
-        index_elements=["provider", "event_id"]).returning(ProcessedWebhookEvent.event_id)))
+    """INSERT ... ON CONFLICT DO NOTHING of marker rows; the event ids that were new.
+
+    One statement built once and run for all rows (SQLAlchemy packs them into multi-row
+    VALUES itself), rather than a VALUES clause compiled anew for every batch size.
+    """
+    statement = _insert_statement(db.session.get_bind().dialect.name)
+    return set(db.session.scalars(statement, rows))
 
 
 def _row(event_id, event_type, provider, now):
@@ -63,14 +69,6 @@ def premark(events):
     batch.markers = _insert(list(rows.values())) if rows else set()
 
 
-def claim(event_id, event_type):
-    """mark(), rolling the caller's transaction back when the event was handled before."""
-    if mark(event_id, event_type):
-        return True
-    db.session.rollback()
-    return False
-
-
 def mark_steps(names):
     """Mark after-commit steps done in the caller's transaction, in one statement; the names
     that were not marked before (the caller does their work and commits)."""
@@ -79,18 +77,6 @@ def mark_steps(names):
     provider, now = provider_name(), utcnow()
     new = _insert([_row(f"bazaar:{name}", "bazaar.step", provider, now) for name in names])
     return [name for name in names if f"bazaar:{name}"[:255] in new]
-
-
-def claim_step(name):
-    """Claim and commit an after-commit step (an email batch, say) so it runs at most once."""
-    claimed = claim(f"bazaar:{name}", "bazaar.step")
-    if claimed:
-        db.session.commit()
-    return claimed
-
-
-def step_done(name):
-    return seen(f"bazaar:{name}")
 
 
 def steps_done(names):
