@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 LINGER_SECONDS = 0.1  # under load, at most ~10 batches a second (see drain)
-MAX_DRAIN_SECONDS = 20.0  # then the job hands over to a new one (RQ has job timeouts)
+# Then the job hands over to a fresh one at the back of the queue, so a worker that also
+# serves other queues (`flask worker`) gets to their jobs every few seconds under load.
+MAX_DRAIN_SECONDS = 5.0
 WAKE_KEY = "bazaar:webhooks:drain-queued"
 WAKE_TTL_SECONDS = 60
 DRAIN_JOB = "workers.payments.drain_webhooks"

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app.extensions import db
+from app.extensions import db, jobs
 from app.models.catalog import ProductVariant
 from app.models.orders import OrderStatus, Payment, PaymentStatus, ProcessedWebhookEvent
 from app.models.webhooks import WebhookInboxEvent
@@ -223,3 +223,16 @@ def test_handled_events_are_forgotten_after_a_month_and_a_late_replay_does_nothi
     assert inbox_rows(app) == [(event["id"], True, 0, "duplicate")]
     assert len(orders_of(app, checkout)) == 1
     assert stock_of(app, product.variants[0]) == 9
+
+
+@pytest.mark.services
+def test_a_finished_drain_clears_its_wake_flag_so_the_next_event_is_drained_at_once(
+        app, client, factory):
+    _, product = shop_with_product(app, factory, variants=[("", "", 10)])
+    first, second = checkouts_of(app, factory, product, 2)
+    post_event(client, app, event_for(first))
+    settle(app)
+    assert in_context(app, lambda: jobs.redis.exists(webhook_drain.WAKE_KEY)) == 0
+    post_event(client, app, event_for(second))
+    settle(app)
+    assert [len(orders_of(app, c)) for c in (first, second)] == [1, 1]
