@@ -67,11 +67,6 @@ def unfinished(payment_ids):
             if status == PaymentStatus.FAILED or f"effects:{pid}" not in done]
 
 
-def resume(payment_id):
-    """On a replayed event: queue again whatever a crash after the commit may have lost."""
-    schedule([], unfinished([payment_id] if payment_id else []))
-
-
 def after_payment(payment_id, low_stock=()):
     """after_payments for one payment (the job queued before batches existed)."""
     after_payments([payment_id], {payment_id: list(low_stock)})
