@@ -48,14 +48,24 @@ def create_admin(email, name, password):
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
+@click.option("--queues", default=None, metavar="NAMES",
+              help="Comma-separated queues to serve, in priority order (default: all). Under "
+                   "webhook load give `payments` a worker of its own, so its drain jobs never "
+                   "keep emails and after-payment work waiting.")
 @with_appcontext
-def worker(burst):
-    """Run an RQ worker (with scheduler) for every queue."""
+def worker(burst, queues):
+    """Run an RQ worker (with scheduler) for every queue, or for the ones given."""
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker; without it jobs run in-process.")
+    from app.services.jobs import QUEUES
     from workers.worker import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst)
+    names = [name.strip() for name in (queues or ",".join(QUEUES)).split(",") if name.strip()]
+    unknown = sorted(set(names) - set(QUEUES))
+    if unknown or not names:
+        raise click.BadParameter(f"unknown queue(s) {', '.join(unknown) or '(none given)'}; "
+                                 f"choose from {', '.join(QUEUES)}", param_hint="--queues")
+    run_worker(current_app._get_current_object(), queues=names, burst=burst)
 
 
 @click.command("scheduler")

@@ -1,16 +1,32 @@
-"""Payment jobs: webhook events, and the emails, refunds and payouts after a paid checkout."""
+"""Payment jobs: webhook inbox drains, and the emails, refunds and payouts after payments."""
 # Each takes plain values and is safe to run twice (see app.services.fulfilment_effects).
-from app.services import fulfilment_effects, fulfilment_emails, webhooks
+from app.services import (
+    fulfilment_effects,
+    fulfilment_emails,
+    webhook_drain,
+    webhook_inbox,
+    webhooks,
+)
+
+
+def drain_webhooks():
+    """Handle the webhook inbox in batches until it is empty; how many events failed."""
+    return len(webhook_drain.drain())
 
 
 def process_event(event):
-    """One verified provider event (a plain dict), handled exactly once."""
+    """One verified provider event (a plain dict), handled exactly once. Jobs queued before
+    the inbox existed still run this."""
     outcome = webhooks.process(event)
     return outcome.status
 
 
+def after_payments(payment_ids, low_stock=None):
+    """Emails, analytics, refunds and payouts after a batch of paid checkouts' commit."""
+    fulfilment_effects.after_payments(payment_ids, low_stock)
+
+
 def after_payment(payment_id, low_stock=()):
-    """Emails, analytics, refunds and payouts after a paid checkout's commit."""
     fulfilment_effects.after_payment(payment_id, low_stock)
 
 
@@ -31,5 +47,7 @@ def pay_out_order(order_id):
 
 
 def sweep(days=7):
-    """Periodic: queue refunds and payouts that a lost job left undone."""
+    """Periodic: queue refunds, payouts and emails that a lost job left undone; forget
+    webhook events handled long ago."""
     fulfilment_effects.sweep(days)
+    webhook_inbox.purge_processed()

@@ -26,6 +26,9 @@ class Periodic:
 SCHEDULE = [
     Periodic("orders.checkout-reminders", "workers.orders.send_checkout_reminders",
              queue="emails", interval=15 * 60),
+    # Drains webhook events whose wake-up job was lost, and failed ones now due again.
+    Periodic("payments.webhook-inbox", "workers.payments.drain_webhooks", queue="payments",
+             interval=60),
     # Re-queues refunds and payouts that a lost job left undone.
     Periodic("payments.sweep", "workers.payments.sweep", queue="payments", interval=10 * 60),
 ]

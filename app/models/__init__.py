@@ -52,6 +52,7 @@ from app.models.shops import (
     ShopStatus,
 )
 from app.models.site import SiteConfig, TaxRate
+from app.models.webhooks import WebhookInboxEvent
 
 __all__ = [
     # base
@@ -101,6 +102,8 @@ __all__ = [
     "PaymentProvider",
     "PaymentStatus",
     "ProcessedWebhookEvent",
+    # webhooks
+    "WebhookInboxEvent",
     # chat
     "Conversation",
     "ConversationParticipant",

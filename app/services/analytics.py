@@ -98,7 +98,13 @@ def store_event(event):
 
 
 def store_events(events):
-    """Write many events and bump their counters in ONE transaction.
+    """Write many events and bump their counters in ONE transaction (committed)."""
+    write_events(events)
+    db.session.commit()
+
+
+def write_events(events):
+    """Write many events and bump their counters in the caller's transaction (no commit).
 
     Counter increments are summed per row first, so N views of one product are one upsert of
     +N; each distinct (shop, day, visitor) is inserted once to decide unique visitors.
@@ -143,8 +149,15 @@ def store_events(events):
     db.session.execute(insert(AnalyticsEvent), rows)
     for shop_id, unique in _first_visits(list(visitors)).items():
         bumps[(ShopCounter, "shop_id", shop_id)]["unique_visitors"] += unique
-    _bump_all(bumps)
-    db.session.commit()
+    # One multi-row upsert per table and set of columns; rows in key order, tables in name
+    # order, so concurrent batches take the row locks in the same order.
+    groups = defaultdict(list)
+    for model, key, key_value in sorted(bumps, key=lambda k: (k[0].__tablename__, k[2])):
+        increments = dict(bumps[(model, key, key_value)])
+        groups[(model, key, tuple(sorted(increments)))].append((key_value, increments))
+    for (model, key, _), rows in sorted(groups.items(),
+                                        key=lambda item: (item[0][0].__tablename__, item[0][2])):
+        bump_many(model, key, rows)
 
 
 def _dialect_insert(model):
@@ -152,42 +165,23 @@ def _dialect_insert(model):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def _bump(model, key, key_value, increments):
-    """Atomic `counter = counter + n` upsert: safe with concurrent writers on both databases."""
-    table = model.__table__
-    statement = _dialect_insert(model).values({key: key_value, **increments,
-                                               "updated_at": utcnow()})
+def bump_many(model, key, rows):
+    """Atomic `counter = counter + n` upserts, safe with concurrent writers on both databases,
+    for many rows that increment the same columns: [(key value, {column: n})].
+
+    One statement executed for many parameter sets (psycopg pipelines them): its SQL is
+    compiled once and cached, where a multi-row VALUES would be compiled anew for every size.
+    """
+    table, now = model.__table__, utcnow()
+    columns = sorted(rows[0][1])
+    statement = _dialect_insert(model)
     statement = statement.on_conflict_do_update(
         index_elements=[key],
-        set_={**{col: table.c[col] + n for col, n in increments.items()},
-              "updated_at": utcnow()},
+        set_={**{col: table.c[col] + statement.excluded[col] for col in columns},
+              "updated_at": statement.excluded.updated_at},
     )
-    db.session.execute(statement)
-
-
-def _bump_all(bumps):
-    """A batch's counter upserts, one executemany per counter table rather than one
-    statement per row (a view of each of 300 products was 300 statements).
-
-    Tables in name order, rows in key order: concurrent batches take row locks in the same
-    order. Every row of a table sets the same columns (+0 where it has no increment), so a
-    table is one statement and its rows stay in that order.
-    """
-    tables = defaultdict(dict)  # (model, key column) -> {key value: {column: increment}}
-    for (model, key, key_value), increments in bumps.items():
-        tables[(model, key)][key_value] = increments
-    now = utcnow()
-    for (model, key), rows in sorted(tables.items(), key=lambda t: t[0][0].__tablename__):
-        columns = sorted({column for increments in rows.values() for column in increments})
-        statement = _dialect_insert(model)
-        statement = statement.on_conflict_do_update(
-            index_elements=[key],
-            set_={**{col: model.__table__.c[col] + statement.excluded[col] for col in columns},
-                  "updated_at": statement.excluded.updated_at},
-        )
-        params = [{key: key_value, **{col: rows[key_value].get(col, 0) for col in columns},
-                   "updated_at": now} for key_value in sorted(rows)]
-        db.session.connection().execute(statement, params)
+    db.session.execute(statement, [{key: key_value, **increments, "updated_at": now}
+                                   for key_value, increments in rows])
 
 
 def _first_visits(visits):

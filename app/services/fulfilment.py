@@ -2,7 +2,10 @@
 # That transaction records the Payment, one Order per shop at the snapshot's prices, the stock
 # decrements, the coupon use, the ledger rows, the cleared cart lines and the in-app
 # notifications; everything that talks to the outside world (emails, refunds, payouts,
-# analytics) runs after the commit in jobs (fulfilment_effects). Decisions:
+# analytics) runs after the commit in jobs (fulfilment_effects). The apply_* functions work in
+# the caller's transaction, so the webhook drain can put a whole batch of events in one (and
+# fulfilment_writes may hold their rows to the batch's end); fulfil_checkout & co. are the same
+# work committed on its own. Decisions:
 # - a completed event for an expired or replaced session is still fulfilled: the money was
 #   taken and the snapshot is what the buyer agreed to; a paid session is never un-paid;
 # - a shop whose lines cannot all be taken from stock (or whose shop is gone, or whose discount
@@ -13,14 +16,15 @@
 import logging
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.catalog import CartItem, Product
+from app.models.catalog import Product
 from app.models.orders import (
     CheckoutSession,
     CheckoutStatus,
+    LedgerEntry,
     Order,
     OrderItem,
     OrderStatusEvent,
@@ -28,7 +32,7 @@ from app.models.orders import (
     PaymentStatus,
 )
 from app.services import fulfilment_effects as effects
-from app.services import ledger, order_numbers, stock, webhook_events
+from app.services import fulfilment_writes, ledger, order_numbers, stock, webhook_events
 from app.services.fulfilment_notices import alert_admins, announce, coupon_counted, shop_facts
 from app.services.fulfilment_plan import Known, SnapshotError, order_rows, parse
 
@@ -48,12 +52,17 @@ class Outcome:
     low_stock: list = field(default_factory=list)  # alerts (plain dicts) for the seller
 
 
-def _once(event, work):
-    """Claim the event and do `work()`, committed together; None when it was handled before."""
-    if not webhook_events.claim(event["id"], event["type"]):
+def _marked(event, work):
+    """Mark the event handled and do `work()` in the caller's transaction; None if seen before."""
+    if not webhook_events.mark(event["id"], event["type"]):
         return None
+    return work()
+
+
+def committed(apply):
+    """Run `apply()` as its own transaction (the single-event path, outside a batch)."""
     try:
-        outcome = work()
+        outcome = apply()
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -61,21 +70,20 @@ def _once(event, work):
     return outcome
 
 
-def fulfil_checkout(provider_session_id, event):
-    """Handle a paid checkout.session event; safe to call any number of times."""
-    outcome = _once(event, lambda: _fulfil(provider_session_id, event))
+def apply_paid(provider_session_id, event):
+    """A paid checkout.session event in the caller's transaction (no commit, no jobs).
+
+    A replay (the event seen before, or the session already paid) writes nothing and carries
+    the payment id, so follow_up() can re-queue after-commit work a crash may have lost.
+    """
+    outcome = _marked(event, lambda: _fulfil(provider_session_id, event))
     if outcome is None or outcome.status == "already_paid":
-        # A replay: nothing to write, but make sure a crash after the first commit did not
-        # lose the after-commit jobs (they are idempotent).
         outcome = Outcome(outcome.status if outcome else "duplicate",
                           payment_id=_payment_id(provider_session_id))
-        effects.resume(outcome.payment_id)
-    else:
-        effects.schedule(outcome)
     return outcome
 
 
-def expire_checkout(provider_session_id, event):
+def apply_expired(provider_session_id, event):
     """An expired provider session: an open CheckoutSession becomes expired, nothing else."""
     def work():
         checkout = _locked_checkout(provider_session_id)
@@ -84,17 +92,46 @@ def expire_checkout(provider_session_id, event):
             return Outcome("expired")
         return Outcome("ignored")
 
-    return _once(event, work) or Outcome("duplicate")
+    return _marked(event, work) or Outcome("duplicate")
+
+
+def apply_ignored(event):
+    """An event we do not act on: remembered, so replays are recognised, and ignored."""
+    return _marked(event, lambda: Outcome("ignored")) or Outcome("duplicate")
+
+
+def follow_up(outcomes):
+    """After the commit of `outcomes`: queue their after-commit work, in one job."""
+    fresh = [o for o in outcomes if o.status in ("fulfilled", "flagged") and o.payment_id]
+    replays = [o.payment_id for o in outcomes
+               if o.status in ("duplicate", "already_paid") and o.payment_id]
+    effects.schedule(fresh, effects.unfinished(replays))
+
+
+def fulfil_checkout(provider_session_id, event):
+    """Handle a paid checkout.session event on its own; safe to call any number of times."""
+    outcome = committed(lambda: apply_paid(provider_session_id, event))
+    follow_up([outcome])
+    return outcome
+
+
+def expire_checkout(provider_session_id, event):
+    return committed(lambda: apply_expired(provider_session_id, event))
 
 
 def record_only(event):
-    """An event we do not act on: remembered, so replays are recognised, and ignored."""
-    return _once(event, lambda: Outcome("ignored")) or Outcome("duplicate")
+    return committed(lambda: apply_ignored(event))
 
 
 def _locked_checkout(provider_session_id):
+    batch = fulfilment_writes.current()
+    if batch is not None and provider_session_id in batch.checkouts:
+        return batch.checkouts[provider_session_id]  # locked by the batch already
+    # populate_existing: inside a batch an earlier event may have changed this row with a
+    # Core UPDATE; a locking read must see the row as it is, not as first loaded.
     return db.session.scalar(select(CheckoutSession).where(
-        CheckoutSession.provider_session_id == provider_session_id).with_for_update())
+        CheckoutSession.provider_session_id == provider_session_id).with_for_update()
+        .execution_options(populate_existing=True))
 
 
 def _payment_id(provider_session_id):
@@ -133,36 +170,43 @@ def _fulfil(provider_session_id, event):
     except SnapshotError as error:
         plan, problem = None, f"unusable checkout snapshot ({error})"
     reference = _payment_ref(session)
-    payment = Payment(
-        provider=checkout.provider, provider_session_id=provider_session_id,
-        provider_payment_id=reference, user_id=checkout.user_id,
-        amount_cents=charged if type(charged) is int and charged >= 0 else 0,
-        currency=currency or checkout.currency, status=PaymentStatus.PAID, refunded_cents=0,
-        paid_at=now, raw={"event_id": event["id"], "session": {
+    # Core statements rather than the ORM's unit of work: this is the hot path.
+    payment = {
+        "provider": checkout.provider, "provider_session_id": provider_session_id,
+        "provider_payment_id": reference, "user_id": checkout.user_id,
+        "amount_cents": charged if type(charged) is int and charged >= 0 else 0,
+        "currency": currency or checkout.currency,
+        "status": PaymentStatus.FAILED if problem else PaymentStatus.PAID, "refunded_cents": 0,
+        "paid_at": now, "created_at": now, "updated_at": now,
+        "raw": {"event_id": event["id"], "session": {
             k: session.get(k) for k in ("id", "payment_intent", "payment_status",
-                                        "amount_total", "currency", "metadata")}})
-    db.session.add(payment)
-    db.session.flush()
-    checkout.status = CheckoutStatus.PAID
+                                        "amount_total", "currency", "metadata")}}}
+    if fulfilment_writes.current() is not None:
+        [payment["id"]] = fulfilment_writes.reserve_ids("payments", 1)
+        fulfilment_writes.add(Payment.__table__, [payment])
+    else:
+        payment["id"] = db.session.execute(insert(Payment.__table__).values(payment).returning(
+            Payment.__table__.c.id)).scalar_one()
+    fulfilment_writes.mark_paid(checkout)
     if problem:
         return _refuse(payment, problem, reference or provider_session_id)
-    return _create_orders(checkout, plan, payment, reference or provider_session_id, now)
+    return _create_orders(checkout, plan, payment["id"], reference or provider_session_id, now)
 
 
 def _refuse(payment, problem, reference):
     """Money taken that cannot become orders: no orders, a platform ledger row, an alert."""
-    payment.status = PaymentStatus.FAILED
-    if payment.amount_cents:
-        ledger.append("charge", payment.amount_cents, shop_id=None, payment_id=payment.id,
-                      currency=payment.currency, reference=reference,
-                      memo=f"Refused payment: {problem}")
-    log.error("payment %s refused: %s", payment.provider_session_id, problem)
+    if payment["amount_cents"]:
+        fulfilment_writes.add(LedgerEntry.__table__, [ledger.entry(
+            "charge", payment["amount_cents"], shop_id=None, payment_id=payment["id"],
+            currency=payment["currency"], reference=reference,
+            memo=f"Refused payment: {problem}")])
+    log.error("payment %s refused: %s", payment["provider_session_id"], problem)
     alert_admins("A payment was refused and is being refunded",
-                 f"Checkout {payment.provider_session_id}: {problem}. No order was created.")
-    return Outcome("flagged", payment_id=payment.id)
+                 f"Checkout {payment['provider_session_id']}: {problem}. No order was created.")
+    return Outcome("flagged", payment_id=payment["id"])
 
 
-def _create_orders(checkout, plan, payment, reference, now):
+def _create_orders(checkout, plan, payment_id, reference, now):
     available = stock.lock(v for shop in plan.shops for v in shop.needs)
     facts = shop_facts([shop.shop_id for shop in plan.shops])
     reasons = {}
@@ -180,7 +224,7 @@ def _create_orders(checkout, plan, payment, reference, now):
         reasons.update((s.shop_id, "discount code used up before payment") for s in discounted)
     known = Known(user_id=checkout.user_id, shops=frozenset(facts), variants=frozenset(available),
                   products=_known_products(plan, available), coupon=coupon_exists)
-    outcome = Outcome("fulfilled", payment_id=payment.id)
+    outcome = Outcome("fulfilled", payment_id=payment_id)
     bought, created, orders, items, timeline, entries = [], [], [], [], [], []
     numbers = order_numbers.reserve(len(plan.shops), now)
     for shop, (order_id, number) in zip(plan.shops, numbers, strict=True):
@@ -190,7 +234,7 @@ def _create_orders(checkout, plan, payment, reference, now):
             bought.extend(shop.needs)
             outcome.low_stock.extend(_low_stock(shop, available, facts[shop.shop_id]))
         order, lines, steps = order_rows(
-            plan, shop, known, order_id=order_id, number=number, payment_id=payment.id,
+            plan, shop, known, order_id=order_id, number=number, payment_id=payment_id,
             session_id=checkout.provider_session_id, now=now, flagged_reason=reason)
         orders.append(order)
         items.extend(lines)
@@ -198,14 +242,14 @@ def _create_orders(checkout, plan, payment, reference, now):
         entries.extend(ledger.sale_entries(order, shop.platform_fee_cents, reference, now))
         (outcome.flagged if reason else outcome.orders).append(order_id)
         created.append((shop, order))
-    # One Core statement per table (no ORM unit of work: this is the hot path), in FK order.
-    db.session.execute(insert(Order.__table__), orders)
-    db.session.execute(insert(OrderItem.__table__), items)
-    db.session.execute(insert(OrderStatusEvent.__table__), timeline)
-    ledger.insert_entries(entries)
+    # One Core statement per table (no ORM unit of work: this is the hot path), in FK order,
+    # now or at the end of the batch (fulfilment_writes).
+    fulfilment_writes.add(Order.__table__, orders)
+    fulfilment_writes.add(OrderItem.__table__, items)
+    fulfilment_writes.add(OrderStatusEvent.__table__, timeline)
+    fulfilment_writes.add(LedgerEntry.__table__, entries)
     if bought and checkout.user_id:
-        db.session.execute(delete(CartItem).where(CartItem.user_id == checkout.user_id,
-                                                  CartItem.variant_id.in_(bought)))
+        fulfilment_writes.clear_cart_lines(checkout.user_id, bought)
     announce(created, facts, outcome.low_stock, now)
     return outcome
 

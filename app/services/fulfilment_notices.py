@@ -1,14 +1,17 @@
 """Fulfilment helpers inside its transaction: shop facts, coupon count, notifications."""
 # The notifications are rows in the fulfilment commit, so they are created exactly once.
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.catalog import DiscountCode
 from app.models.notifications import Notification
 from app.models.shops import Shop, ShopSettings, ShopStatus
+from app.services import fulfilment_writes
 from app.services.notifications import add_notification
 from app.templating import format_money
 
@@ -29,8 +32,32 @@ class ShopFact:
     email_notifications: bool
 
 
+# Inside remembered(), the facts read once serve every later event of the same batch.
+_memo = ContextVar("fulfilment_facts", default=None)
+
+
+@contextmanager
+def remembered():
+    """Read shop facts and the admins once for a whole batch of events, not once per event."""
+    token = _memo.set({"shops": {}, "admins": None})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
 def shop_facts(shop_ids):
-    """{shop_id: ShopFact} for the shops that still exist (one query)."""
+    """{shop_id: ShopFact} for the shops that still exist (one query, or none if remembered)."""
+    wanted, memo = set(shop_ids), _memo.get()
+    known = memo["shops"] if memo is not None else {}
+    missing = wanted - known.keys()
+    if missing:
+        facts = _read_facts(missing)
+        known.update((shop_id, facts.get(shop_id)) for shop_id in missing)
+    return {shop_id: known[shop_id] for shop_id in wanted if known[shop_id] is not None}
+
+
+def _read_facts(shop_ids):
     rows = db.session.execute(
         select(Shop.id, Shop.user_id, User.email, Shop.name, Shop.status, Shop.deleted_at,
                Shop.stripe_account_id, ShopSettings.low_stock_threshold,
@@ -70,8 +97,14 @@ def coupon_counted(coupon_id):
 
 
 def admin_ids():
-    return list(db.session.scalars(select(User.id).where(
+    memo = _memo.get()
+    if memo is not None and memo["admins"] is not None:
+        return memo["admins"]
+    admins = list(db.session.scalars(select(User.id).where(
         User.role == Role.ADMIN, User.is_banned.is_(False)).order_by(User.id)))
+    if memo is not None:
+        memo["admins"] = admins
+    return admins
 
 
 def alert_admins(title, message, link="/admin/orders"):
@@ -121,5 +154,4 @@ def announce(created, facts, low_stock, now):
                 fact.owner_id, f"Low stock: {alert['title']}",
                 f"{alert['sku']} has {alert['stock']} left (your alert threshold is "
                 f"{alert['threshold']}).", "/seller/products", now))
-    if rows:
-        db.session.execute(insert(Notification.__table__), rows)
+    fulfilment_writes.add(Notification.__table__, rows)

@@ -68,11 +68,16 @@ def record_refund(order, amount_cents, fee_reversal_cents, reference):
     insert_entries(rows)
 
 
+def payout_entries(order, amount_cents, reference):
+    """The row of the shop's share of `order` sent to its connected account."""
+    fields, number, _ = _fields(order)
+    return [entry(LedgerKind.PAYOUT, -amount_cents, reference=reference,
+                  memo=f"Payout {number}", **fields)]
+
+
 def record_payout(order, amount_cents, reference):
     """The shop's share of `order` sent to its connected account."""
-    fields, number, _ = _fields(order)
-    insert_entries([entry(LedgerKind.PAYOUT, -amount_cents, reference=reference,
-                          memo=f"Payout {number}", **fields)])
+    insert_entries(payout_entries(order, amount_cents, reference))
 
 
 def order_total(order_id, *kinds):
@@ -82,6 +87,20 @@ def order_total(order_id, *kinds):
     if kinds:
         query = query.where(LedgerEntry.kind.in_([LedgerKind(k) for k in kinds]))
     return db.session.scalar(query)
+
+
+def order_totals(order_ids):
+    """{order id: sum of its rows} for many orders in one query."""
+    return dict(db.session.execute(
+        select(LedgerEntry.order_id, func.sum(LedgerEntry.amount_cents))
+        .where(LedgerEntry.order_id.in_(sorted(set(order_ids))))
+        .group_by(LedgerEntry.order_id)).all())
+
+
+def orders_with_entry(order_ids, kind):
+    """The ids among `order_ids` that have a row of `kind` (one query)."""
+    return set(db.session.scalars(select(LedgerEntry.order_id).where(
+        LedgerEntry.order_id.in_(sorted(set(order_ids))), LedgerEntry.kind == LedgerKind(kind))))
 
 
 def has_entry(order_id, kind):

@@ -4,11 +4,12 @@
 # wait for each other: there is no "max + 1" to fight over. The unique constraint on
 # orders.number stays the guard; a collision would fail the transaction and the job's retry
 # takes a new id.
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.orders import Order
+from app.services import fulfilment_writes
 
 PREFIX = "BZ"
 
@@ -27,9 +28,7 @@ def reserve(count=1, when=None):
     and the caller's transaction has already written; insert them before reserving more.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        ids = list(db.session.scalars(text(
-            "SELECT nextval(pg_get_serial_sequence('orders', 'id')) "
-            "FROM generate_series(1, :n)"), {"n": count}))
+        ids = fulfilment_writes.reserve_ids("orders", count)
     else:
         top = db.session.scalar(select(func.max(Order.id))) or 0
         ids = list(range(top + 1, top + 1 + count))

@@ -8,17 +8,21 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models.catalog import ProductVariant
-
-
-class StockRace(Exception):
-    """A guarded decrement found less stock than the locked read promised (must not happen)."""
+from app.services import fulfilment_writes
+from app.services.fulfilment_writes import StockRace  # noqa: F401 - raised from here too
 
 
 def lock(variant_ids):
-    """{variant_id: stock} of the variants that still exist, locked until the commit."""
+    """{variant_id: stock} of the variants that still exist, locked until the commit.
+
+    Inside a deferred batch: the stock as the batch has left it (its rows are locked already).
+    """
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
+    held = fulfilment_writes.locked_stock(ids)
+    if held is not None:
+        return held
     rows = db.session.execute(
         select(ProductVariant.id, ProductVariant.stock)
         .where(ProductVariant.id.in_(ids))
@@ -38,7 +42,19 @@ def take(variant_id, quantity):
 
 
 def take_all(needs):
-    """Decrement every (variant_id, quantity) or raise StockRace (the caller rolls back)."""
+    """Decrement every (variant_id, quantity) or raise StockRace (the caller rolls back).
+
+    Inside a deferred batch the decrements are summed and written, still guarded, at its end.
+    """
+    batch = fulfilment_writes.current()
+    if batch is not None:
+        for variant_id, quantity in sorted(needs.items()):
+            if batch.stock.get(variant_id, 0) < quantity:
+                raise StockRace(f"variant {variant_id}: fewer than {quantity} left")
+        for variant_id, quantity in needs.items():
+            batch.stock[variant_id] -= quantity
+            batch.taken[variant_id] += quantity
+        return
     for variant_id, quantity in sorted(needs.items()):
         if not take(variant_id, quantity):
             raise StockRace(f"variant {variant_id}: fewer than {quantity} left after locking")

@@ -4,7 +4,7 @@ Existing rows keep NULLs: the page sanitises those when shown (see services/desc
 until their description is next written, or `flask catalog sanitise-descriptions` stores them.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-25 17:20:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -196,3 +196,19 @@ def test_worker_command_refuses_to_start_without_redis(tmp_path):
     assert result.returncode != 0
     assert "Set REDIS_URL to run a worker" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_worker_command_refuses_a_queue_it_does_not_know(tmp_path):
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("MAIL_SERVER", "DATABASE_URL")}
+    # Never reached: the queues are checked before the worker connects.
+    env |= {"BAZAAR_INSTANCE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT),
+            "REDIS_URL": "redis://127.0.0.1:1/0"}
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst",
+         "--queues", "payments,paymnets"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "unknown queue(s) paymnets" in result.stderr
+    assert "Traceback" not in result.stderr
