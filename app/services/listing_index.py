@@ -31,7 +31,7 @@ from app.services.ttl_cache import cached, make_key
 log = logging.getLogger(__name__)
 
 NO_CODE = -1  # no brand, colour or size
-SEARCHES_KEPT = 512  # matches of this many recent searches per snapshot
+SEARCHES_KEPT = 512  # matches of this many recent searches per snapshot (and per process)
 ANSWERS_KEPT = 4096  # totals and page ids of this many recent listings per snapshot
 # A stale snapshot is served while a fresh one is built in the background; past this many
 # TTLs (a process that sat idle) it is rebuilt before answering.
@@ -93,6 +93,7 @@ class CatalogIndex:
     _sorted_ids: np.ndarray = field(repr=False)  # ids[_by_id]
     _orders: dict = field(default_factory=dict, repr=False)
     _searches: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _matches: "MatchCache | None" = field(default=None, repr=False)
     _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -162,11 +163,14 @@ class CatalogIndex:
             if key in self._searches:
                 self._searches.move_to_end(key)
                 return self._searches[key]
-        rows = search.match_scores(query)
-        flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=2 * len(rows))
-        ids, scores = flat[0::2].astype(np.int64), flat[1::2]
-        positions, found = self.positions(ids)
-        ids, scores = ids[found], scores[found]
+        found = self._matches.get(key) if self._matches is not None else None
+        if found is None:
+            found = _match(query)
+            if self._matches is not None:
+                self._matches.put(key, found)
+        ids, scores = found
+        positions, present = self.positions(ids)
+        ids, scores = ids[present], scores[present]
         best_first = positions[np.lexsort((-ids, scores))]  # best score, then newest id
         with self._lock:
             self._searches[key] = best_first
@@ -175,7 +179,44 @@ class CatalogIndex:
         return best_first
 
 
-def build(generation=None, now=None):
+def _match(query):
+    """(ids, scores) of every product the full-text index matches, as arrays."""
+    rows = search.match_scores(query)
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=2 * len(rows))
+    return flat[0::2].astype(np.int64), flat[1::2]
+
+
+class MatchCache:
+    """Full-text matches by query, kept cache_seconds() each, across snapshot renewals.
+
+    A renewed snapshot keeps the searches of the last minute: matching (bm25 over thousands
+    of rows for a common word) is the costly part of a search, and every query's entry
+    expires on its own clock, so they are not all recomputed at once when the snapshot is.
+    ttl_cache.clear() starts a new epoch, which empties it.
+    """
+
+    def __init__(self, ttl, epoch=None):
+        self.ttl, self.epoch = ttl, epoch
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()  # query -> (expires_at, (ids, scores))
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] < time.monotonic():
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key, value):
+        with self._lock:
+            self._entries[key] = (time.monotonic() + self.ttl, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > SEARCHES_KEPT:
+                self._entries.popitem(last=False)
+
+
+def build(generation=None, now=None, matches=None):
     """A snapshot of the visible catalogue, read in three queries."""
     started = time.perf_counter()
     connection = db.session.connection()
@@ -195,6 +236,7 @@ def build(generation=None, now=None):
         sizes=(), event_position=np.empty(0, dtype=np.int64),
         event_starts=np.empty(0, dtype="datetime64[us]"),
         event_ends=np.empty(0, dtype="datetime64[us]"), _by_id=by_id, _sorted_ids=ids[by_id],
+        _matches=matches,
     )
     _add_variants(index, connection.execute(_VARIANTS).all())
     _add_events(index, connection.execute(
@@ -235,13 +277,16 @@ class _Holder:
         self.index = None
         self.lock = threading.Lock()
         self.refreshing = False
+        self.matches = None
 
-    def get(self, app, generation, ttl):
+    def get(self, app, generation, ttl, epoch=None):
         index = self.index
         if generation is None:  # no caching: a snapshot of this moment
             return build()
         if index is not None and index.generation == generation:
             return index
+        if self.matches is None or (self.matches.ttl, self.matches.epoch) != (ttl, epoch):
+            self.matches = MatchCache(ttl, epoch)
         fresh_enough = index is not None and (
             time.monotonic() - index.built_at < STALE_TTLS * ttl)
         if fresh_enough and not app.testing:
@@ -249,7 +294,7 @@ class _Holder:
             return index
         with self.lock:  # the first caller builds; the others wait and reuse its snapshot
             if self.index is None or self.index.generation != generation:
-                self.index = build(generation)
+                self.index = build(generation, matches=self.matches)
             return self.index
 
     def _refresh_in_background(self, app, generation):
@@ -262,7 +307,7 @@ class _Holder:
             try:
                 with app.app_context():
                     try:
-                        self.index = build(generation)
+                        self.index = build(generation, matches=self.matches)
                     finally:
                         db.session.remove()
             except Exception:  # the stale snapshot stays; the next request tries again
@@ -282,11 +327,13 @@ def current_index():
     index = g.get("_catalog_index")
     if index is None:
         ttl = cache_seconds()
-        generation = None
+        generation = epoch = None
         if ttl > 0:
             generation = cached(make_key("catalog-index-generation"), ttl,
                                 lambda: uuid.uuid4().hex)
+            # Changes only when ttl_cache.clear() drops it (a day is merely an upper bound).
+            epoch = cached(make_key("catalog-search-epoch"), 86400, lambda: uuid.uuid4().hex)
         app = current_app._get_current_object()
         holder = app.extensions.setdefault("catalog_index", _Holder())
-        index = g._catalog_index = holder.get(app, generation, ttl)
+        index = g._catalog_index = holder.get(app, generation, ttl, epoch)
     return index

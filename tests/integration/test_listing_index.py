@@ -83,3 +83,41 @@ def test_positions_ignore_ids_not_in_the_snapshot(app, shop):
     product = create_product(app, shop, "Here")
     positions, found = snapshot(app).positions([product.id + 1000, product.id])
     assert found.tolist() == [False, True] and len(positions) == 1
+
+
+@pytest.fixture
+def matches_run(monkeypatch):
+    """How many times the full-text index was asked."""
+    calls = []
+    original = listing_index.search.match_scores
+
+    def counting(query):
+        calls.append(query.text)
+        return original(query)
+
+    monkeypatch.setattr(listing_index.search, "match_scores", counting)
+    return calls
+
+
+def test_a_renewed_snapshot_reuses_recent_search_matches(app, cached_app, shop, matches_run):
+    create_product(app, shop, "Teapot")
+    holder = listing_index._Holder()
+    query = listing_index.search.parse_query("teapot")
+    with cached_app.test_request_context("/products"):
+        first = holder.get(cached_app, "generation-1", 60, "epoch-1")
+        assert len(first.search(query)) == 1
+        renewed = holder.get(cached_app, "generation-2", 60, "epoch-1")
+        assert renewed is not first and len(renewed.search(query)) == 1
+    assert matches_run == ["teapot"]
+
+
+def test_clearing_the_cache_forgets_search_matches(app, cached_app, shop, matches_run):
+    create_product(app, shop, "Teapot")
+    holder = listing_index._Holder()
+    query = listing_index.search.parse_query("teapot")
+    with cached_app.test_request_context("/products"):
+        holder.get(cached_app, "generation-1", 60, "epoch-1").search(query)
+        create_product(app, shop, "Teapot stand")
+        renewed = holder.get(cached_app, "generation-2", 60, "epoch-2")
+        assert len(renewed.search(query)) == 2
+    assert matches_run == ["teapot", "teapot"]
