@@ -18,7 +18,7 @@ from itertools import chain
 
 import numpy as np
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -37,13 +37,17 @@ ANSWERS_KEPT = 4096  # totals and page ids of this many recent listings per snap
 # TTLs (a process that sat idle) it is rebuilt before answering.
 STALE_TTLS = 4
 
+# No NULLs come back (coalesce), so columns become arrays in one C loop each. Read as raw
+# DB-API rows (see _raw_rows): plain ints, strings and floats that need no result processing.
 _PRODUCTS = visible_products().with_only_columns(
-    Product.id, Product.category_id, Product.subcategory_id, Product.regular_price_cents,
-    Product.sale_price_cents, Product.brand, Product.rating_avg, Product.rating_count,
-    Product.sold_count,
+    Product.id, Product.category_id, func.coalesce(Product.subcategory_id, 0),
+    Product.regular_price_cents, func.coalesce(Product.sale_price_cents, -1),
+    func.coalesce(Product.brand, ""), Product.rating_avg, func.coalesce(Product.rating_count, 0),
+    func.coalesce(Product.sold_count, 0),
 ).order_by(Product.created_at, Product.id)  # oldest first: reversed, it is "newest"
-_VARIANTS = select(ProductVariant.product_id, ProductVariant.color, ProductVariant.size,
-                   ProductVariant.stock)
+_VARIANTS = select(ProductVariant.product_id, func.coalesce(ProductVariant.color, ""),
+                   func.coalesce(ProductVariant.size, ""),
+                   case((ProductVariant.stock > 0, 1), else_=0))
 _EVENT_PRODUCTS = (
     select(EventProduct.product_id, Event.starts_at, Event.ends_at)
     .join(Event, Event.id == EventProduct.event_id)
@@ -56,14 +60,23 @@ def _codes(values):
     """(int32 code per value, the distinct values): empty and None values get NO_CODE."""
     names = tuple(sorted({v for v in values if v}))
     lookup = {name: code for code, name in enumerate(names)}
-    codes = np.fromiter((lookup.get(v, NO_CODE) for v in values), dtype=np.int32,
-                        count=len(values))
-    return codes, names
+    lookup[""] = lookup[None] = NO_CODE
+    return np.array([lookup[v] for v in values], dtype=np.int32), names
 
 
 def _ints(values, none=0):
     return np.fromiter((none if v is None else v for v in values), dtype=np.int64,
                        count=len(values))
+
+
+def _raw_rows(statement):
+    """All rows as the DB-API returns them: at 100k rows SQLAlchemy's Row objects cost as
+    much as the query. Only for columns whose raw values need no result processing."""
+    result = db.session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 @dataclass(eq=False)
@@ -219,27 +232,28 @@ class MatchCache:
 def build(generation=None, now=None, matches=None):
     """A snapshot of the visible catalogue, read in three queries."""
     started = time.perf_counter()
-    connection = db.session.connection()
-    rows = connection.execute(_PRODUCTS).all()
+    rows = _raw_rows(_PRODUCTS)
     columns = list(zip(*rows, strict=True)) if rows else [()] * 9
-    ids = _ints(columns[0])
-    regular, sale = _ints(columns[3]), _ints(columns[4], none=-1)
+    ids = np.array(columns[0], dtype=np.int64)
+    regular, sale = np.array(columns[3], dtype=np.int64), np.array(columns[4], dtype=np.int64)
     on_sale = (sale >= 0) & (sale < regular)
     brand, brands = _codes(columns[5])
     by_id = np.argsort(ids, kind="stable")
     index = CatalogIndex(
         generation=generation, built_at=time.monotonic(), ids=ids,
-        category=_ints(columns[1]), subcategory=_ints(columns[2]),
+        category=np.array(columns[1], dtype=np.int64),
+        subcategory=np.array(columns[2], dtype=np.int64),
         price=np.where(on_sale, sale, regular), on_sale=on_sale, brand=brand, brands=brands,
-        rating=np.array(columns[6], dtype=np.float64), rating_count=_ints(columns[7]),
-        sold=_ints(columns[8]), variants_by_color={}, variants_by_size={}, colors=(),
-        sizes=(), event_position=np.empty(0, dtype=np.int64),
+        rating=np.array(columns[6], dtype=np.float64),
+        rating_count=np.array(columns[7], dtype=np.int64),
+        sold=np.array(columns[8], dtype=np.int64), variants_by_color={}, variants_by_size={},
+        colors=(), sizes=(), event_position=np.empty(0, dtype=np.int64),
         event_starts=np.empty(0, dtype="datetime64[us]"),
         event_ends=np.empty(0, dtype="datetime64[us]"), _by_id=by_id, _sorted_ids=ids[by_id],
         _matches=matches,
     )
-    _add_variants(index, connection.execute(_VARIANTS).all())
-    _add_events(index, connection.execute(
+    _add_variants(index, _raw_rows(_VARIANTS))
+    _add_events(index, db.session.connection().execute(
         _EVENT_PRODUCTS.where(Event.ends_at > (now or utcnow()))).all())
     log.debug("catalogue index: %d products in %.0f ms", len(index),
               (time.perf_counter() - started) * 1000)
@@ -249,10 +263,10 @@ def build(generation=None, now=None, matches=None):
 def _add_variants(index, rows):
     product_ids, colors, sizes, stock = (list(zip(*rows, strict=True)) if rows
                                          else [(), (), (), ()])
-    positions, found = index.positions(_ints(product_ids))
+    positions, found = index.positions(np.array(product_ids, dtype=np.int64))
     color, index.colors = _codes(colors)
     size, index.sizes = _codes(sizes)
-    in_stock = _ints(stock) > 0
+    in_stock = np.array(stock, dtype=np.int64) > 0
     color, size, in_stock = color[found], size[found], in_stock[found]
     for target, key in ((index.variants_by_color, color), (index.variants_by_size, size)):
         order = np.lexsort((key, positions))
