@@ -1,5 +1,5 @@
 """Every Flask extension, created once and unbound; create_app() binds them."""
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,7 +36,11 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @limiter.request_filter
-def _rate_limits_off():
+def _not_rate_limited():
+    # Every limit guards a POST (logins, codes, payments; a test keeps it so), so reading a
+    # page skips the limiter's per-request work entirely.
+    if request.method in ("GET", "HEAD"):
+        return True
     return not current_app.config.get("RATELIMIT_ENABLED", True)
 
 

@@ -55,6 +55,7 @@ def environment(instance):
         "TRUSTED_PROXIES": "0",
         "REDIS_URL": "",
         "PYTHONPATH": str(ROOT),
+        "GUNICORN_ACCESS_LOG": "off",  # as deployed behind nginx, which keeps the access log
     }
 
 
@@ -84,8 +85,8 @@ def seed(size, shops, reuse=False):
 
 def serve(env, port, workers):
     command = [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind",
-               f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "/dev/null",
-               "--log-level", "warning", "wsgi:app"]
+               f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
+               "wsgi:app"]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

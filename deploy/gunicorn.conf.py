@@ -16,7 +16,11 @@ preload_app = True
 # (compiled templates and statements, the in-process TTL cache), so not too often.
 max_requests = 20000
 max_requests_jitter = 2000
-accesslog = "-"
+# Behind nginx (deploy/nginx.conf), which logs every request already, set
+# GUNICORN_ACCESS_LOG=off rather than format each request twice.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+if accesslog == "off":
+    accesslog = None
 errorlog = "-"
 
 

@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 import pytest
+from flask_limiter.util import get_qualified_name
 from sqlalchemy import update
 
 from app.extensions import db, limiter
@@ -241,3 +242,16 @@ def test_a_signed_in_session_replayed_from_another_browser_is_signed_out(client,
     assert is_signed_in(client)
     client.environ_base["HTTP_USER_AGENT"] = "a different browser"
     assert not is_signed_in(client)
+
+
+def test_every_rate_limit_applies_to_posts_only(app):
+    # The limiter skips GET and HEAD requests (app.extensions._not_rate_limited).
+    decorated = limiter.limit_manager._decorated_limits
+    assert decorated, "no rate-limited views found: the check below would prove nothing"
+    endpoints = {get_qualified_name(view): rule for rule in app.url_map.iter_rules()
+                 for view in [app.view_functions[rule.endpoint]]}
+    for name, limits in decorated.items():
+        rule = endpoints[name]
+        for limit in limits:
+            methods = {m.upper() for m in limit.methods or rule.methods}
+            assert not {"GET", "HEAD"} & methods, (name, limit)
