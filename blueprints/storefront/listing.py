@@ -63,9 +63,10 @@ def _sidebar(listing):
 
     Cached for LISTING_CACHE_SECONDS by the normalised filters and the sort (the form keeps
     the sort; every link it makes goes to page 1, so the page is not part of it). Safe: it is
-    built from those filters and the facet counts alone, which are themselves cached for the
-    same TTL under the same filters, and holds nothing about the visitor (no CSRF token: it
-    is a GET form). The results grid beside it is never cached: it is read fresh.
+    built from those filters and the facet counts alone, and holds nothing about the visitor
+    (no CSRF token: it is a GET form). The counts come from the catalogue snapshot, renewed
+    on the same TTL. The results grid beside it always shows cards read fresh
+    (see _content_key).
     """
     f = listing.filters
     return Markup(cached(
