@@ -4,12 +4,12 @@ A key that holds every input of a template (the rows it prints, the filters its 
 is never stale: different data is a different key, so entries are only ever evicted, least
 recently used first, to stay within MAX_BYTES. Only for templates that read nothing about the
 visitor (no user, no session, no CSRF token). Off when cache_seconds() is 0 (under tests), so
-every test renders the templates themselves.
+every test renders the templates themselves, and when templates auto-reload (development).
 """
 import threading
 from collections import OrderedDict
 
-from flask import render_template
+from flask import current_app, render_template
 from markupsafe import Markup
 
 from app.services.listing_filters import cache_seconds
@@ -23,7 +23,8 @@ _size = 0
 def render(template, key, **context):
     """render_template(template, **context), reused while `key` (hashable, holding every
     input the template shows) is the same."""
-    if cache_seconds() <= 0:
+    if cache_seconds() <= 0 or current_app.jinja_env.auto_reload:
+        # Under tests, and where templates may change under a running dev server.
         return Markup(render_template(template, **context))
     key = (template, key)  # compared whole on a hit: no digest that could collide
     with _lock:
