@@ -10,6 +10,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
+from app.services import fragments, ttl_cache
 from tests.factories import PASSWORD, Factory
 from tests.support import modes
 from tests.support.database import empty_tables, reset_schema
@@ -69,6 +70,20 @@ def make_app(base_config, app):
         return create_app("testing", {**base_config, **overrides})
 
     return build
+
+
+@pytest.fixture
+def cached_app(make_app):
+    """An app that caches for 60 s, as production does (tests otherwise cache nothing);
+    its caches start and end empty."""
+    cached = make_app(LISTING_CACHE_SECONDS=60)
+    with cached.app_context():
+        ttl_cache.clear()
+    fragments.clear()
+    yield cached
+    with cached.app_context():
+        ttl_cache.clear()
+    fragments.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

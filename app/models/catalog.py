@@ -67,7 +67,23 @@ EFFECTIVE_PRICE_SQL = (
 )
 
 
-class Product(TimestampMixin, Base):
+class SalePricing:
+    """The sale rule, for anything with regular_price_cents and sale_price_cents: the
+    product itself, and the plain rows the storefront reads instead of it."""
+
+    @property
+    def is_on_sale(self):
+        return (
+            self.sale_price_cents is not None and self.sale_price_cents < self.regular_price_cents
+        )
+
+    @property
+    def price_cents(self):
+        """What a buyer pays per unit before variant overrides and discounts."""
+        return self.sale_price_cents if self.is_on_sale else self.regular_price_cents
+
+
+class Product(SalePricing, TimestampMixin, Base):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("regular_price_cents >= 0", name="regular_price_nonnegative"),
@@ -140,17 +156,6 @@ class Product(TimestampMixin, Base):
     variants: Mapped[list["ProductVariant"]] = relationship(
         back_populates="product", cascade="all, delete-orphan", order_by="ProductVariant.id"
     )
-
-    @property
-    def price_cents(self):
-        """What a buyer pays per unit before variant overrides and discounts."""
-        return self.sale_price_cents if self.is_on_sale else self.regular_price_cents
-
-    @property
-    def is_on_sale(self):
-        return (
-            self.sale_price_cents is not None and self.sale_price_cents < self.regular_price_cents
-        )
 
     @property
     def tag_list(self):

@@ -5,12 +5,12 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
-from app.models.catalog import Product, ProductImage, ProductStatus
+from app.models.catalog import Product, ProductImage, ProductStatus, SalePricing
 from app.models.shops import Shop, ShopStatus
 
 
 @dataclass(frozen=True)
-class ProductCard:
+class ProductCard(SalePricing):
     """What _macros/_cards.html product_card() reads, spelled like the Product it stands for."""
 
     id: int
@@ -23,15 +23,6 @@ class ProductCard:
     rating_count: int | None
     shop: SimpleNamespace
     images: tuple
-
-    @property
-    def is_on_sale(self):
-        return (self.sale_price_cents is not None
-                and self.sale_price_cents < self.regular_price_cents)
-
-    @property
-    def price_cents(self):
-        return self.sale_price_cents if self.is_on_sale else self.regular_price_cents
 
 
 _first_image = (select(ProductImage.url).where(ProductImage.product_id == Product.id)

@@ -36,6 +36,9 @@ ANSWERS_KEPT = 4096  # totals and page ids of this many recent listings per snap
 # A stale snapshot is served while a fresh one is built in the background; past this many
 # TTLs (a process that sat idle) it is rebuilt before answering.
 STALE_TTLS = 4
+# Keys in the shared TTL cache; made once, not on every request.
+_GENERATION_KEY = make_key("catalog-index-generation")
+_EPOCH_KEY = make_key("catalog-search-epoch")
 
 # No NULLs come back (coalesce), so columns become arrays in one C loop each. Read as raw
 # DB-API rows (see _raw_rows): plain ints, strings and floats that need no result processing.
@@ -343,10 +346,9 @@ def current_index():
         ttl = cache_seconds()
         generation = epoch = None
         if ttl > 0:
-            generation = cached(make_key("catalog-index-generation"), ttl,
-                                lambda: uuid.uuid4().hex)
+            generation = cached(_GENERATION_KEY, ttl, lambda: uuid.uuid4().hex)
             # Changes only when ttl_cache.clear() drops it (a day is merely an upper bound).
-            epoch = cached(make_key("catalog-search-epoch"), 86400, lambda: uuid.uuid4().hex)
+            epoch = cached(_EPOCH_KEY, 86400, lambda: uuid.uuid4().hex)
         app = current_app._get_current_object()
         holder = app.extensions.setdefault("catalog_index", _Holder())
         index = g._catalog_index = holder.get(app, generation, ttl, epoch)

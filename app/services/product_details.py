@@ -11,7 +11,14 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
-from app.models.catalog import Category, Event, Product, ProductImage, ProductVariant
+from app.models.catalog import (
+    Category,
+    Event,
+    Product,
+    ProductImage,
+    ProductVariant,
+    SalePricing,
+)
 from app.models.orders import OrderItem
 from app.models.shops import Shop
 from app.services.catalog import visible_products
@@ -70,7 +77,7 @@ class Variant:
 
 
 @dataclass(frozen=True)
-class ProductDetails:
+class ProductDetails(SalePricing):
     """What the page reads of a product, spelled like the Product it stands for."""
 
     id: int
@@ -98,16 +105,6 @@ class ProductDetails:
     live_event: LiveEvent | None  # the shop's live event that sets the price now
     rating_counts: dict  # {stars: reviews}, read with the product, never cached
     ever_ordered: bool  # is it in any order (so "customers also bought" has data)?
-
-    @property
-    def is_on_sale(self):
-        return (self.sale_price_cents is not None
-                and self.sale_price_cents < self.regular_price_cents)
-
-    @property
-    def price_cents(self):
-        """What a buyer pays per unit before variant overrides and discounts."""
-        return self.sale_price_cents if self.is_on_sale else self.regular_price_cents
 
     def unit_price_cents(self, variant):
         return variant.price_cents if variant.price_cents is not None else self.price_cents

@@ -1,18 +1,8 @@
 """The rendered main region of /products is reused only while everything it shows is the same."""
 import pytest
 
-from app.services import fragments, ttl_cache
+from app.services import fragments
 from tests.factories_catalog import create_product, create_shop, set_product
-
-
-@pytest.fixture
-def cached_app(make_app):
-    cached = make_app(LISTING_CACHE_SECONDS=60)
-    with cached.app_context():
-        ttl_cache.clear()
-    fragments.clear()
-    yield cached
-    fragments.clear()
 
 
 @pytest.fixture

@@ -8,17 +8,6 @@ from tests.factories_catalog import create_category, create_product, create_shop
 
 
 @pytest.fixture
-def cached_app(make_app):
-    """An app that caches for 60 s, as production does (tests otherwise cache nothing)."""
-    cached = make_app(LISTING_CACHE_SECONDS=60)
-    with cached.app_context():
-        ttl_cache.clear()
-    yield cached
-    with cached.app_context():
-        ttl_cache.clear()
-
-
-@pytest.fixture
 def shop(factory):
     return create_shop(factory, name="Snapshot Goods")
 

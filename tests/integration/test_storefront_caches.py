@@ -15,17 +15,6 @@ from tests.support.queries import count_queries
 
 
 @pytest.fixture
-def cached_app(make_app):
-    """An app that caches for 60 s, as production does (tests otherwise cache nothing)."""
-    cached = make_app(LISTING_CACHE_SECONDS=60)
-    with cached.app_context():
-        ttl_cache.clear()
-    yield cached
-    with cached.app_context():
-        ttl_cache.clear()
-
-
-@pytest.fixture
 def shop(factory):
     return create_shop(factory, name="Cache & Co")
 

@@ -4,9 +4,9 @@ from app.warmup import warm
 from tests.factories_catalog import create_product, create_shop
 
 
-def test_warm_up_leaves_a_snapshot_for_the_first_request(make_app, factory):
+def test_warm_up_leaves_a_snapshot_for_the_first_request(cached_app, factory):
     create_product(factory.app, create_shop(factory), "Warm Mug")
-    cached = make_app(LISTING_CACHE_SECONDS=60)
+    cached = cached_app
     warm(cached)
     holder = cached.extensions["catalog_index"]
     with cached.test_request_context("/products"):
