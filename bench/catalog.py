@@ -222,7 +222,7 @@ def main():
     parser.add_argument("--reuse", action="store_true",
                         help="reuse catalogues seeded by an earlier run")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} cores; gunicorn gthread x{args.workers}; {args.clients} clients; "
+    print(f"{os.cpu_count()} cores; gunicorn sync workers x{args.workers}; {args.clients} clients; "
           f"{args.duration:.0f} s per page after {args.warmup:.0f} s of warm-up")
     p95 = {}
     for size in args.sizes:
