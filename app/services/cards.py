@@ -4,9 +4,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 
-from app.extensions import db
 from app.models.catalog import Product, ProductImage, ProductStatus, SalePricing
 from app.models.shops import Shop, ShopStatus
+from app.services.rows import raw_rows
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,8 @@ def visible_cards_by_id(ids):
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    # Plain rows need no ORM: run on the session's connection (same transaction), skipping the
-    # ORM's per-statement compile and loading steps.
-    rows = db.session.connection().execute(_CARDS_BY_ID, {"ids": ids})
-    return {row[0]: _card(row) for row in rows if _visible(row)}
+    # Plain columns: the driver's rows, without the ORM's or even Core's row processing.
+    return {row[0]: _card(row) for row in raw_rows(_CARDS_BY_ID, {"ids": ids}) if _visible(row)}
 
 
 def visible_cards(ids):
@@ -74,7 +72,7 @@ def visible_cards(ids):
 
 def cards_of(statement):
     """Cards for a select whose columns are card_columns() (e.g. home-page sections)."""
-    return [_card(row) for row in db.session.connection().execute(statement)]
+    return [_card(row) for row in raw_rows(statement)]
 
 
 def card_columns():

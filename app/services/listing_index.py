@@ -26,6 +26,7 @@ from app.models.catalog import Event, EventProduct, Product, ProductVariant
 from app.services import search
 from app.services.catalog import visible_products
 from app.services.listing_filters import cache_seconds
+from app.services.rows import raw_rows
 from app.services.ttl_cache import cached, make_key
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ _GENERATION_KEY = make_key("catalog-index-generation")
 _EPOCH_KEY = make_key("catalog-search-epoch")
 
 # No NULLs come back (coalesce), so columns become arrays in one C loop each. Read as raw
-# DB-API rows (see _raw_rows): plain ints, strings and floats that need no result processing.
+# DB-API rows (see rows.raw_rows): plain ints, strings and floats that need no result processing.
 _PRODUCTS = visible_products().with_only_columns(
     Product.id, Product.category_id, func.coalesce(Product.subcategory_id, 0),
     Product.regular_price_cents, func.coalesce(Product.sale_price_cents, -1),
@@ -70,16 +71,6 @@ def _codes(values):
 def _ints(values, none=0):
     return np.fromiter((none if v is None else v for v in values), dtype=np.int64,
                        count=len(values))
-
-
-def _raw_rows(statement):
-    """All rows as the DB-API returns them: at 100k rows SQLAlchemy's Row objects cost as
-    much as the query. Only for columns whose raw values need no result processing."""
-    result = db.session.connection().execute(statement)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
 
 
 @dataclass(eq=False)
@@ -235,7 +226,7 @@ class MatchCache:
 def build(generation=None, now=None, matches=None):
     """A snapshot of the visible catalogue, read in three queries."""
     started = time.perf_counter()
-    rows = _raw_rows(_PRODUCTS)
+    rows = raw_rows(_PRODUCTS)
     columns = list(zip(*rows, strict=True)) if rows else [()] * 9
     ids = np.array(columns[0], dtype=np.int64)
     regular, sale = np.array(columns[3], dtype=np.int64), np.array(columns[4], dtype=np.int64)
@@ -255,7 +246,7 @@ def build(generation=None, now=None, matches=None):
         event_ends=np.empty(0, dtype="datetime64[us]"), _by_id=by_id, _sorted_ids=ids[by_id],
         _matches=matches,
     )
-    _add_variants(index, _raw_rows(_VARIANTS))
+    _add_variants(index, raw_rows(_VARIANTS))
     _add_events(index, db.session.connection().execute(
         _EVENT_PRODUCTS.where(Event.ends_at > (now or utcnow()))).all())
     log.debug("catalogue index: %d products in %.0f ms", len(index),
