@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from app.services.listing_filters import cache_seconds
 
-MAX_BYTES = 32 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024
 _lock = threading.Lock()
 _entries = OrderedDict()  # digest -> html
 _size = 0

@@ -1,0 +1,115 @@
+"""A guest's product page reuses its rendered main region only while all it shows is the same."""
+import re
+
+import pytest
+
+from app.extensions import db
+from app.models.catalog import ProductVariant
+from app.services import fragments
+from tests.conftest import Auth
+from tests.factories_catalog import create_product, create_shop, set_product
+
+MAIN = "storefront/_product_main.html"
+
+
+@pytest.fixture
+def shop(factory):
+    return create_shop(factory, name="Region Works")
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Names of the templates rendered through the fragment cache."""
+    seen = []
+    original = fragments.render_template
+
+    def counting(template, **context):
+        seen.append(template)
+        return original(template, **context)
+
+    monkeypatch.setattr(fragments, "render_template", counting)
+    return seen
+
+
+@pytest.fixture
+def strict_cached_app(make_app):
+    """Caching as in production, and CSRF tokens checked as in production."""
+    fragments.clear()
+    yield make_app(LISTING_CACHE_SECONDS=60, WTF_CSRF_ENABLED=True)
+    fragments.clear()
+
+
+def body(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def tokens(page):
+    """The page's meta CSRF token and every form's csrf_token value."""
+    meta = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return meta, re.findall(r'name="csrf_token" value="([^"]+)"', page)
+
+
+def set_stock(app, product, stock):
+    with app.app_context():
+        db.session.get(ProductVariant, product.variants[0].id).stock = stock
+        db.session.commit()
+
+
+def test_the_same_product_twice_renders_its_main_region_once(app, cached_app, shop, renders):
+    product = create_product(app, shop, "Twice Teapot")
+    one, two = cached_app.test_client(), cached_app.test_client()
+    assert "Twice Teapot" in body(one, f"/product/{product.slug}")
+    assert "Twice Teapot" in body(two, f"/product/{product.slug}")
+    assert renders.count(MAIN) == 1
+
+
+def test_a_reused_region_carries_each_guests_own_token(app, strict_cached_app, shop, renders):
+    product = create_product(app, shop, "Token Teapot", variants=[("", "", 5)])
+    one, two = strict_cached_app.test_client(), strict_cached_app.test_client()
+    first, second = body(one, f"/product/{product.slug}"), body(two, f"/product/{product.slug}")
+    assert renders.count(MAIN) == 1
+    (meta_one, forms_one), (meta_two, forms_two) = tokens(first), tokens(second)
+    assert meta_one != meta_two
+    assert forms_one and set(forms_one) == {meta_one}
+    assert forms_two and set(forms_two) == {meta_two}
+
+
+def test_the_token_in_a_reused_region_adds_to_the_cart(app, strict_cached_app, shop):
+    product = create_product(app, shop, "Cart Teapot", variants=[("", "", 5)])
+    body(strict_cached_app.test_client(), f"/product/{product.slug}")  # renders the region
+    guest = strict_cached_app.test_client()
+    _, forms = tokens(body(guest, f"/product/{product.slug}"))
+    response = guest.post("/cart/add", data={"csrf_token": forms[0], "quantity": 1,
+                                             "variant_id": product.variants[0].id})
+    assert response.status_code == 302
+    assert "Cart Teapot" in body(guest, "/cart")
+
+
+def test_new_stock_shows_at_once_on_a_reused_page(app, cached_app, shop, renders):
+    product = create_product(app, shop, "Stocked Teapot", variants=[("", "", 9)])
+    client = cached_app.test_client()
+    assert "In stock" in body(client, f"/product/{product.slug}")
+    set_stock(app, product, 2)
+    assert "Only 2 left" in body(client, f"/product/{product.slug}")
+    assert renders.count(MAIN) == 2
+
+
+def test_a_new_price_shows_at_once_on_a_reused_page(app, cached_app, shop):
+    product = create_product(app, shop, "Priced Teapot", price_cents=4200)
+    client = cached_app.test_client()
+    assert "$42.00" in body(client, f"/product/{product.slug}")
+    set_product(app, product, regular_price_cents=3100)
+    page = body(client, f"/product/{product.slug}")
+    assert "$31.00" in page and "$42.00" not in page
+
+
+def test_signed_in_shoppers_get_their_own_region(app, cached_app, factory, shop, renders):
+    product = create_product(app, shop, "Member Teapot")
+    body(cached_app.test_client(), f"/product/{product.slug}")
+    member = cached_app.test_client()
+    Auth(member, factory).login_as("shopper")
+    page = body(member, f"/product/{product.slug}")
+    assert "Member Teapot" in page and renders.count(MAIN) == 1  # the guest's render only
+    assert "Log in</a> to review" not in page
