@@ -83,6 +83,7 @@ def register_proxy_fix(app):
 
 
 def register_extensions(app):
+    from app import csrf_tokens
     from app.extensions import csrf, db, jobs, login_manager, mail, migrate, socketio
     from app.services.auth_session import load_user_from_session_id
 
@@ -101,6 +102,7 @@ def register_extensions(app):
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user_from_session_id)
     csrf.init_app(app)
+    csrf_tokens.register(app)
     register_limiter(app)
     mail.init_app(app)
     jobs.init_app(app)

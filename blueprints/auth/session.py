@@ -2,6 +2,7 @@
 from flask import session
 from flask_login import login_user, logout_user
 
+from app.csrf_tokens import forget_request_token
 from app.services.accounts import record_login
 from blueprints.cart.context import merge_guest_session
 
@@ -12,6 +13,7 @@ def start_session(user, remember=False):
     kept = ("guest_cart", "guest_wishlist", "coupon", "visitor")
     preserved = {k: session[k] for k in kept if k in session}
     session.clear()
+    forget_request_token()
     session.update(preserved)
     login_user(user, remember=remember)
     record_login(user)
@@ -24,5 +26,6 @@ def end_session():
     # or the cookie survives and signs the person straight back in.
     forget_remember_cookie = session.get("_remember") == "clear"
     session.clear()
+    forget_request_token()
     if forget_remember_cookie:
         session["_remember"] = "clear"
