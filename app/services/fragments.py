@@ -23,18 +23,23 @@ _size = 0
 def render(template, key, **context):
     """render_template(template, **context), reused while `key` (hashable, holding every
     input the template shows) is the same."""
+    return Markup(reuse((template, key), lambda: render_template(template, **context)))
+
+
+def reuse(key, make):
+    """The HTML string make() returns, reused while `key` (hashable, holding every input of
+    that HTML) is the same."""
     if cache_seconds() <= 0 or current_app.jinja_env.auto_reload:
         # Under tests, and where templates may change under a running dev server.
-        return Markup(render_template(template, **context))
-    key = (template, key)  # compared whole on a hit: no digest that could collide
-    with _lock:
+        return make()
+    with _lock:  # keys are compared whole on a hit: no digest that could collide
         html = _entries.get(key)
         if html is not None:
             _entries.move_to_end(key)
-            return Markup(html)
-    html = render_template(template, **context)
+            return html
+    html = str(make())
     _remember(key, html)
-    return Markup(html)
+    return html
 
 
 def _remember(key, html):

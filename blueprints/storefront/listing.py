@@ -8,7 +8,7 @@ from app.models.analytics import AnalyticsKind
 from app.services import fragments
 from app.services import listing as listing_service
 from app.services.ttl_cache import cached, make_key
-from blueprints.storefront import bp
+from blueprints.storefront import bp, guest_pages
 from blueprints.tracking import track
 
 
@@ -33,8 +33,11 @@ def products():
     if partial:
         html = fragments.render("storefront/_product_results.html", key, **context)
     else:
-        main_html = fragments.render("storefront/_listing_main.html", key, **context)
-        html = render_template("storefront/products.html", seo=seo, main_html=main_html)
+        # The header's search box repeats the query as typed, which the filters normalise.
+        page_key = ("products", key, request.args.get("q", "")[:200])
+        html = guest_pages.page(page_key, lambda: render_template(
+            "storefront/products.html", seo=seo,
+            main_html=fragments.render("storefront/_listing_main.html", key, **context)))
     if filters.search:
         # After rendering: recording commits, which would expire the products just shown.
         track(AnalyticsKind.SEARCH)

@@ -1,23 +1,21 @@
 """Storefront: the product page and product reviews."""
 import json
-import secrets
 from dataclasses import replace
 from urllib.parse import urljoin
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.models.analytics import AnalyticsKind
-from app.services import fragments, products, reviews
+from app.services import products, reviews
 from app.services.shop_directory import MAX_PAGE
 from blueprints.forms import strip
-from blueprints.storefront import bp
+from blueprints.storefront import bp, guest_pages
 from blueprints.storefront.card_fragments import cards_html
 from blueprints.tracking import track
 
@@ -109,53 +107,44 @@ def _load(slug):
 
 MAIN_TEMPLATE = "storefront/_product_main.html"
 NEIGHBOUR_COLUMNS = "col-6 col-md-4 col-lg-3"
-# Stand in for the visitor's CSRF token and for the neighbours' cards in a guest's reusable
-# copy of the page; each request puts in the real ones. Random, so no seller's text can
-# contain them.
-_SLOT = f"slot-{secrets.token_hex(16)}"
-_TOKEN, _RELATED, _ALSO_BOUGHT = f"{_SLOT}-token", f"{_SLOT}-related", f"{_SLOT}-also-bought"
+# The neighbours' cards are read fresh and rendered apart (card_fragments), then put in.
+RELATED_SLOT, ALSO_BOUGHT_SLOT = guest_pages.slot("related"), guest_pages.slot("also-bought")
 
 
 def _render(page, review_form=None):
-    product_url = url_for("storefront.product", slug=page.product.slug)
-    context = dict(page=page, product=page.product, product_url=product_url,
-                   shop_url=url_for("storefront.shop", slug=page.product.shop.slug))
-    related = cards_html(page.related, NEIGHBOUR_COLUMNS)
-    also_bought = cards_html(page.also_bought, NEIGHBOUR_COLUMNS)
+    """The product page: for guests, reused while what it shows is the same (guest_pages)."""
     if current_user.is_authenticated:
-        main_html = Markup(render_template(
-            MAIN_TEMPLATE, viewer=reviews.product_viewer(current_user.id, page.product),
-            review_form=review_form or ReviewForm(formdata=None), related_html=related,
-            also_bought_html=also_bought, **context))
-    else:
-        main_html = _guest_main_html(page, context).replace(_RELATED, related).replace(
-            _ALSO_BOUGHT, also_bought).replace(_TOKEN, generate_csrf())
+        viewer = reviews.product_viewer(current_user.id, page.product)
+        review_form, key = review_form or ReviewForm(formdata=None), None
+    else:  # a guest follows nothing and reviews nothing: no need to ask, nor a form
+        viewer, key = reviews.ViewerState(), _content_key(page)
+    slots = {RELATED_SLOT: cards_html(page.related, NEIGHBOUR_COLUMNS),
+             ALSO_BOUGHT_SLOT: cards_html(page.also_bought, NEIGHBOUR_COLUMNS)}
+    return guest_pages.page(key, lambda: _page_html(page, viewer, review_form), slots)
+
+
+def _page_html(page, viewer, review_form):
+    product_url = url_for("storefront.product", slug=page.product.slug)
+    main_html = Markup(render_template(
+        MAIN_TEMPLATE, page=page, product=page.product, viewer=viewer, review_form=review_form,
+        product_url=product_url, shop_url=url_for("storefront.shop", slug=page.product.shop.slug),
+        related_html=Markup(RELATED_SLOT), also_bought_html=Markup(ALSO_BOUGHT_SLOT)))
     canonical = absolute_url(product_url)
     images = [absolute_url(image.url) for image in page.product.images]
     return render_template(
-        "storefront/product.html", page=page, product=page.product, main_html=Markup(main_html),
+        "storefront/product.html", page=page, product=page.product, main_html=main_html,
         canonical=canonical, og_image=images[0] if images else None,
         structured_data=product_structured_data(page, canonical, images),
     )
 
 
-def _guest_main_html(page, context):
-    """The main region as every guest sees it, rendered once per distinct content, with
-    slots for the visitor's CSRF token and for the neighbours' cards (rendered apart, see
-    card_fragments) which _render fills in.
-
-    A guest follows nothing and may review nothing, so nothing else in it is theirs. The key
-    is everything else the region shows, read fresh on this request (the product with its
-    variants, stock, event and review counts, the page of reviews), so any change is a new
-    key, never a stale page.
-    """
+def _content_key(page):
+    """Everything a guest's product page shows, read fresh on this request (the product with
+    its variants, stock, event and review counts, the page of reviews) but the neighbours'
+    cards, which are slots: any change is a new key, never a stale page."""
     shown = replace(page, reviews=None, related=bool(page.related),
                     also_bought=bool(page.also_bought))
-    key = (request.script_root, repr(shown), _reviews_key(page.reviews))
-    return str(fragments.render(
-        MAIN_TEMPLATE, key, viewer=reviews.ViewerState(), review_form=None,
-        csrf_token=lambda: _TOKEN, related_html=Markup(_RELATED),
-        also_bought_html=Markup(_ALSO_BOUGHT), **context))
+    return "product", repr(shown), _reviews_key(page.reviews)
 
 
 def _reviews_key(page):

@@ -1,15 +1,16 @@
-"""A guest's product page reuses its rendered main region only while all it shows is the same."""
+"""A guest's storefront page is reused only while all it shows is the same, and stays theirs:
+their own CSRF token, cart counts and messages."""
 import re
 
 import pytest
 
+import blueprints.storefront.listing
+import blueprints.storefront.product
 from app.extensions import db
 from app.models.catalog import ProductVariant
 from app.services import fragments
 from tests.conftest import Auth
 from tests.factories_catalog import create_product, create_shop, set_product
-
-MAIN = "storefront/_product_main.html"
 
 
 @pytest.fixture
@@ -19,15 +20,16 @@ def shop(factory):
 
 @pytest.fixture
 def renders(monkeypatch):
-    """Names of the templates rendered through the fragment cache."""
+    """Names of the page templates the product and listing views rendered."""
     seen = []
-    original = fragments.render_template
+    for module in (blueprints.storefront.product, blueprints.storefront.listing):
+        original = module.render_template
 
-    def counting(template, **context):
-        seen.append(template)
-        return original(template, **context)
+        def counting(template, _original=original, **context):
+            seen.append(template)
+            return _original(template, **context)
 
-    monkeypatch.setattr(fragments, "render_template", counting)
+        monkeypatch.setattr(module, "render_template", counting)
     return seen
 
 
@@ -51,34 +53,38 @@ def tokens(page):
     return meta, re.findall(r'name="csrf_token" value="([^"]+)"', page)
 
 
+def cart_count(page):
+    return int(re.search(r'id="cart-count"[^>]*>(\d+)', page).group(1))
+
+
 def set_stock(app, product, stock):
     with app.app_context():
         db.session.get(ProductVariant, product.variants[0].id).stock = stock
         db.session.commit()
 
 
-def test_the_same_product_twice_renders_its_main_region_once(app, cached_app, shop, renders):
+def test_two_guests_on_one_product_page_render_it_once(app, cached_app, shop, renders):
     product = create_product(app, shop, "Twice Teapot")
     one, two = cached_app.test_client(), cached_app.test_client()
     assert "Twice Teapot" in body(one, f"/product/{product.slug}")
     assert "Twice Teapot" in body(two, f"/product/{product.slug}")
-    assert renders.count(MAIN) == 1
+    assert renders.count("storefront/product.html") == 1
 
 
-def test_a_reused_region_carries_each_guests_own_token(app, strict_cached_app, shop, renders):
+def test_a_reused_page_carries_each_guests_own_token(app, strict_cached_app, shop, renders):
     product = create_product(app, shop, "Token Teapot", variants=[("", "", 5)])
     one, two = strict_cached_app.test_client(), strict_cached_app.test_client()
     first, second = body(one, f"/product/{product.slug}"), body(two, f"/product/{product.slug}")
-    assert renders.count(MAIN) == 1
+    assert renders.count("storefront/product.html") == 1
     (meta_one, forms_one), (meta_two, forms_two) = tokens(first), tokens(second)
     assert meta_one != meta_two
     assert forms_one and set(forms_one) == {meta_one}
     assert forms_two and set(forms_two) == {meta_two}
 
 
-def test_the_token_in_a_reused_region_adds_to_the_cart(app, strict_cached_app, shop):
+def test_the_token_on_a_reused_page_adds_to_the_cart(app, strict_cached_app, shop):
     product = create_product(app, shop, "Cart Teapot", variants=[("", "", 5)])
-    body(strict_cached_app.test_client(), f"/product/{product.slug}")  # renders the region
+    body(strict_cached_app.test_client(), f"/product/{product.slug}")  # renders the page
     guest = strict_cached_app.test_client()
     _, forms = tokens(body(guest, f"/product/{product.slug}"))
     response = guest.post("/cart/add", data={"csrf_token": forms[0], "quantity": 1,
@@ -87,13 +93,24 @@ def test_the_token_in_a_reused_region_adds_to_the_cart(app, strict_cached_app, s
     assert "Cart Teapot" in body(guest, "/cart")
 
 
+def test_a_guests_message_and_cart_count_are_their_own(app, cached_app, shop):
+    product = create_product(app, shop, "Counted Teapot", variants=[("", "", 5)])
+    assert cart_count(body(cached_app.test_client(), f"/product/{product.slug}")) == 0
+    guest = cached_app.test_client()
+    guest.post("/cart/add", data={"quantity": 2, "variant_id": product.variants[0].id})
+    page = body(guest, f"/product/{product.slug}")
+    assert "Added" in page and cart_count(page) == 2
+    again = body(guest, f"/product/{product.slug}")
+    assert "Added" not in again and cart_count(again) == 2
+
+
 def test_new_stock_shows_at_once_on_a_reused_page(app, cached_app, shop, renders):
     product = create_product(app, shop, "Stocked Teapot", variants=[("", "", 9)])
     client = cached_app.test_client()
     assert "In stock" in body(client, f"/product/{product.slug}")
     set_stock(app, product, 2)
     assert "Only 2 left" in body(client, f"/product/{product.slug}")
-    assert renders.count(MAIN) == 2
+    assert renders.count("storefront/product.html") == 2
 
 
 def test_a_new_price_shows_at_once_on_a_reused_page(app, cached_app, shop):
@@ -105,11 +122,27 @@ def test_a_new_price_shows_at_once_on_a_reused_page(app, cached_app, shop):
     assert "$31.00" in page and "$42.00" not in page
 
 
-def test_signed_in_shoppers_get_their_own_region(app, cached_app, factory, shop, renders):
+def test_signed_in_shoppers_get_a_page_of_their_own(app, cached_app, factory, shop, renders):
     product = create_product(app, shop, "Member Teapot")
     body(cached_app.test_client(), f"/product/{product.slug}")
     member = cached_app.test_client()
-    Auth(member, factory).login_as("shopper")
+    Auth(member, factory).login_as("shopper", name="Mina Member")
     page = body(member, f"/product/{product.slug}")
-    assert "Member Teapot" in page and renders.count(MAIN) == 1  # the guest's render only
-    assert "Log in</a> to review" not in page
+    assert "Mina Member" in page and "Log in</a> to review" not in page
+    assert renders.count("storefront/product.html") == 2
+
+
+def test_two_guests_on_one_listing_render_it_once(app, cached_app, shop, renders):
+    create_product(app, shop, "Listed Teapot")
+    for client in (cached_app.test_client(), cached_app.test_client()):
+        assert "Listed Teapot" in body(client, "/products?sort=newest")
+    assert renders.count("storefront/products.html") == 1
+
+
+def test_the_search_box_repeats_each_guests_query_as_typed(app, cached_app, shop):
+    create_product(app, shop, "Searched Teapot")
+    box = r'name="q"[^>]*value="([^"]*)"'
+    plain = body(cached_app.test_client(), "/products?q=teapot")
+    spaced = body(cached_app.test_client(), "/products?q=teapot++")  # the same search
+    assert re.search(box, plain).group(1) == "teapot"
+    assert re.search(box, spaced).group(1) == "teapot  "

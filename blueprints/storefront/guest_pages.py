@@ -1,0 +1,60 @@
+"""Whole storefront pages for guests, rendered once per distinct content and then reused.
+
+Two guests looking at the same products see the same page but for three things: the CSRF
+token (in the head and in the page's forms), the header's cart and wishlist counts, and any
+flashed message. So a guest's page is reused only while no message waits for them, under a key
+of everything the view shows plus the counts, the host and the script root; the token is a
+slot that every request fills with the visitor's own. Parts read fresh on every request but
+rendered apart (the product page's neighbour cards) are slots too.
+
+Signed-in visitors always get a page rendered for them: the header names them and the page
+may show what they follow or may review. Off under tests and while templates auto-reload
+(see fragments.reuse): every test renders the page itself, slots included.
+"""
+import secrets
+
+from flask import current_app, g, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.services import fragments
+from blueprints.cart.context import header_counts
+
+# Random per process, so no seller's or shopper's text can contain a slot.
+_SLOTS = f"slot-{secrets.token_hex(16)}"
+TOKEN_SLOT = f"{_SLOTS}-token"
+
+
+def slot(name):
+    """A placeholder for `name` in a reused page, filled per request by page(slots=...)."""
+    return f"{_SLOTS}-{name}"
+
+
+def page(key, render, slots=None):
+    """The HTML `render()` makes for this visitor: for a guest with no flashed message
+    waiting, reused while `key` (everything the page shows but the counts) is the same.
+
+    `slots` maps each slot() the page holds to its HTML for this request.
+    """
+    if current_user.is_authenticated or session.get("_flashes"):
+        html = render()
+    else:
+        key = ("guest-page", key, request.host_url, request.script_root, header_counts())
+        html = fragments.reuse(key, lambda: _render_with_token_slot(render))
+        html = html.replace(TOKEN_SLOT, generate_csrf())
+    for name, value in (slots or {}).items():
+        html = html.replace(name, str(value))
+    return html
+
+
+def _render_with_token_slot(render):
+    """render(), with TOKEN_SLOT wherever the page prints the CSRF token."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    own = g.pop(field, None)
+    setattr(g, field, TOKEN_SLOT)  # generate_csrf() answers with g's token when it has one
+    try:
+        return str(render())
+    finally:
+        g.pop(field, None)
+        if own is not None:
+            setattr(g, field, own)
