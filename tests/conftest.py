@@ -10,7 +10,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from app.services import fragments, ttl_cache
+from app.services import fragments, shared_pages, ttl_cache
 from tests.factories import PASSWORD, Factory
 from tests.support import modes
 from tests.support.database import empty_tables, reset_schema
@@ -47,6 +47,7 @@ def base_config(tmp_path_factory, smtp_sink):
     config = {
         "SQLALCHEMY_DATABASE_URI": modes.DATABASE_URL or f"sqlite:///{tmp / 'test.sqlite3'}",
         "MEDIA_ROOT": str(tmp / "media"),
+        "PAGE_CACHE_PATH": str(tmp / "page-cache.sqlite3"),
     }
     if modes.SERVICES:
         # Jobs run in the worker, and its mail goes by real SMTP to the sink.
@@ -80,10 +81,12 @@ def cached_app(make_app):
     with cached.app_context():
         ttl_cache.clear()
     fragments.clear()
+    shared_pages.clear(cached)
     yield cached
     with cached.app_context():
         ttl_cache.clear()
     fragments.clear()
+    shared_pages.clear(cached)
 
 
 @pytest.fixture(scope="session", autouse=True)

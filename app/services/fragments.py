@@ -12,6 +12,7 @@ from collections import OrderedDict
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from app.services import shared_pages
 from app.services.listing_filters import cache_seconds
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -26,18 +27,24 @@ def render(template, key, **context):
     return Markup(reuse((template, key), lambda: render_template(template, **context)))
 
 
-def reuse(key, make):
+def reuse(key, make, shared=False):
     """The HTML string make() returns, reused while `key` (hashable, holding every input of
-    that HTML) is the same."""
+    that HTML) is the same. `shared`: also kept for the machine's other page workers
+    (shared_pages), for pages each worker would otherwise render once more."""
     if cache_seconds() <= 0 or current_app.jinja_env.auto_reload:
         # Under tests, and where templates may change under a running dev server.
         return make()
-    with _lock:  # keys are compared whole on a hit: no digest that could collide
+    with _lock:  # keys are compared whole on a hit here
         html = _entries.get(key)
         if html is not None:
             _entries.move_to_end(key)
             return html
-    html = str(make())
+    key_digest = shared_pages.digest(key) if shared else None
+    html = shared_pages.get(key_digest) if shared else None
+    if html is None:
+        html = str(make())
+        if shared:
+            shared_pages.put(key_digest, html)
     _remember(key, html)
     return html
 

@@ -7,27 +7,23 @@ of everything the view shows plus the counts, the host and the script root; the 
 slot that every request fills with the visitor's own. Parts read fresh on every request but
 rendered apart (the product page's neighbour cards) are slots too.
 
-Signed-in visitors always get a page rendered for them: the header names them and the page
-may show what they follow or may review. Off under tests and while templates auto-reload
-(see fragments.reuse): every test renders the page itself, slots included.
+Pages are shared by the machine's page workers (shared_pages), so the slots are the same in
+every worker and, derived from the secret key, unguessable: no seller's or shopper's text can
+contain one. Signed-in visitors always get a page rendered for them: the header names them
+and the page may show what they follow or may review. Off under tests unless caching is
+turned on, and while templates auto-reload (see fragments.reuse).
 """
-import secrets
-
 from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.services import fragments
+from app.services import fragments, shared_pages
 from blueprints.cart.context import header_counts
-
-# Random per process, so no seller's or shopper's text can contain a slot.
-_SLOTS = f"slot-{secrets.token_hex(16)}"
-TOKEN_SLOT = f"{_SLOTS}-token"
 
 
 def slot(name):
     """A placeholder for `name` in a reused page, filled per request by page(slots=...)."""
-    return f"{_SLOTS}-{name}"
+    return f"{shared_pages.slot_prefix()}-{name}"
 
 
 def page(key, render, slots=None):
@@ -40,18 +36,18 @@ def page(key, render, slots=None):
         html = render()
     else:
         key = ("guest-page", key, request.host_url, request.script_root, header_counts())
-        html = fragments.reuse(key, lambda: _render_with_token_slot(render))
-        html = html.replace(TOKEN_SLOT, generate_csrf())
+        html = fragments.reuse(key, lambda: _render_with_token_slot(render), shared=True)
+        html = html.replace(slot("token"), generate_csrf())
     for name, value in (slots or {}).items():
         html = html.replace(name, str(value))
     return html
 
 
 def _render_with_token_slot(render):
-    """render(), with TOKEN_SLOT wherever the page prints the CSRF token."""
+    """render(), with slot("token") wherever the page prints the CSRF token."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     own = g.pop(field, None)
-    setattr(g, field, TOKEN_SLOT)  # generate_csrf() answers with g's token when it has one
+    setattr(g, field, slot("token"))  # generate_csrf() answers with g's token when it has one
     try:
         return str(render())
     finally:

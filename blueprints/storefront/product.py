@@ -107,8 +107,6 @@ def _load(slug):
 
 MAIN_TEMPLATE = "storefront/_product_main.html"
 NEIGHBOUR_COLUMNS = "col-6 col-md-4 col-lg-3"
-# The neighbours' cards are read fresh and rendered apart (card_fragments), then put in.
-RELATED_SLOT, ALSO_BOUGHT_SLOT = guest_pages.slot("related"), guest_pages.slot("also-bought")
 
 
 def _render(page, review_form=None):
@@ -118,8 +116,9 @@ def _render(page, review_form=None):
         review_form, key = review_form or ReviewForm(formdata=None), None
     else:  # a guest follows nothing and reviews nothing: no need to ask, nor a form
         viewer, key = reviews.ViewerState(), _content_key(page)
-    slots = {RELATED_SLOT: cards_html(page.related, NEIGHBOUR_COLUMNS),
-             ALSO_BOUGHT_SLOT: cards_html(page.also_bought, NEIGHBOUR_COLUMNS)}
+    # The neighbours' cards are read fresh and rendered apart (card_fragments), then put in.
+    slots = {guest_pages.slot("related"): cards_html(page.related, NEIGHBOUR_COLUMNS),
+             guest_pages.slot("also-bought"): cards_html(page.also_bought, NEIGHBOUR_COLUMNS)}
     return guest_pages.page(key, lambda: _page_html(page, viewer, review_form), slots)
 
 
@@ -128,7 +127,8 @@ def _page_html(page, viewer, review_form):
     main_html = Markup(render_template(
         MAIN_TEMPLATE, page=page, product=page.product, viewer=viewer, review_form=review_form,
         product_url=product_url, shop_url=url_for("storefront.shop", slug=page.product.shop.slug),
-        related_html=Markup(RELATED_SLOT), also_bought_html=Markup(ALSO_BOUGHT_SLOT)))
+        related_html=Markup(guest_pages.slot("related")),
+        also_bought_html=Markup(guest_pages.slot("also-bought"))))
     canonical = absolute_url(product_url)
     images = [absolute_url(image.url) for image in page.product.images]
     return render_template(

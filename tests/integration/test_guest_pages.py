@@ -8,7 +8,7 @@ import blueprints.storefront.listing
 import blueprints.storefront.product
 from app.extensions import db
 from app.models.catalog import ProductVariant
-from app.services import fragments
+from app.services import fragments, shared_pages
 from tests.conftest import Auth
 from tests.factories_catalog import create_product, create_shop, set_product
 
@@ -36,9 +36,12 @@ def renders(monkeypatch):
 @pytest.fixture
 def strict_cached_app(make_app):
     """Caching as in production, and CSRF tokens checked as in production."""
+    strict = make_app(LISTING_CACHE_SECONDS=60, WTF_CSRF_ENABLED=True)
     fragments.clear()
-    yield make_app(LISTING_CACHE_SECONDS=60, WTF_CSRF_ENABLED=True)
+    shared_pages.clear(strict)
+    yield strict
     fragments.clear()
+    shared_pages.clear(strict)
 
 
 def body(client, path):
@@ -146,3 +149,39 @@ def test_the_search_box_repeats_each_guests_query_as_typed(app, cached_app, shop
     spaced = body(cached_app.test_client(), "/products?q=teapot++")  # the same search
     assert re.search(box, plain).group(1) == "teapot"
     assert re.search(box, spaced).group(1) == "teapot  "
+
+
+def test_a_page_one_worker_rendered_is_reused_by_the_others(app, cached_app, make_app, shop,
+                                                           renders):
+    product = create_product(app, shop, "Shared Teapot", variants=[("", "", 5)])
+    body(cached_app.test_client(), f"/product/{product.slug}")
+    fragments.clear()  # what another worker holds in its own memory: nothing
+    other_worker = make_app(LISTING_CACHE_SECONDS=60)
+    page = body(other_worker.test_client(), f"/product/{product.slug}")
+    assert "Shared Teapot" in page and "slot-" not in page
+    assert renders.count("storefront/product.html") == 1
+
+
+def test_pages_stored_by_other_code_are_not_reused(app, cached_app, shop, renders,
+                                                   monkeypatch):
+    product = create_product(app, shop, "Versioned Teapot")
+    body(cached_app.test_client(), f"/product/{product.slug}")
+    fragments.clear()
+    with cached_app.app_context():
+        state = shared_pages._state()
+    monkeypatch.setattr(state, "version", state.version + "-after-a-deploy")
+    body(cached_app.test_client(), f"/product/{product.slug}")
+    assert renders.count("storefront/product.html") == 2
+
+
+def test_a_failing_shared_store_only_costs_a_render(app, cached_app, shop, monkeypatch):
+    product = create_product(app, shop, "Sturdy Teapot")
+    with cached_app.app_context():
+        store = shared_pages._state().store
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "get", broken)
+    monkeypatch.setattr(store, "put", broken)
+    assert "Sturdy Teapot" in body(cached_app.test_client(), f"/product/{product.slug}")
