@@ -103,7 +103,7 @@ class _RedisStore:
         return html.decode() if html is not None else None
 
     def put(self, key_digest, html):
-        self.redis.setex(self.PREFIX + key_digest, REDIS_SECONDS, html.encode())
+        self.redis.set(self.PREFIX + key_digest, html.encode(), ex=REDIS_SECONDS)
 
     def clear(self):
         for key in self.redis.scan_iter(match=self.PREFIX + b"*", count=500):
