@@ -18,7 +18,7 @@ from itertools import chain
 
 import numpy as np
 from flask import current_app, g
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -37,6 +37,9 @@ ANSWERS_KEPT = 4096  # totals and page ids of this many recent listings per snap
 # A stale snapshot is served while a fresh one is built in the background; past this many
 # TTLs (a process that sat idle) it is rebuilt before answering.
 STALE_TTLS = 4
+# An unchanged catalogue keeps its snapshot (see catalog_version()), yet it is built anew at
+# least this often, so a change the counter missed is never served for longer.
+REBUILD_TTLS = 20
 # Keys in the shared TTL cache; made once, not on every request.
 _GENERATION_KEY = make_key("catalog-index-generation")
 _EPOCH_KEY = make_key("catalog-search-epoch")
@@ -103,6 +106,8 @@ class CatalogIndex:
     _matches: "MatchCache | None" = field(default=None, repr=False)
     _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    version: int | None = None  # catalog_version() when it was built
+    rebuilt_at: float = 0.0  # built_at of the build itself; built_at moves when re-stamped
 
     def __len__(self):
         return len(self.ids)
@@ -223,8 +228,22 @@ class MatchCache:
                 self._entries.popitem(last=False)
 
 
-def build(generation=None, now=None, matches=None):
-    """A snapshot of the visible catalogue, read in three queries."""
+_VERSION = text("SELECT version FROM catalog_changes WHERE id = 1")
+
+
+def catalog_version():
+    """How many changes to what the snapshot reads SQLite has counted (migration 0007); None
+    on PostgreSQL, which does not count them."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    row = connection.execute(_VERSION).first()
+    return row[0] if row else None
+
+
+def build(generation=None, now=None, matches=None, version=None):
+    """A snapshot of the visible catalogue, read in three queries (after `version`, read in
+    the same transaction)."""
     started = time.perf_counter()
     rows = raw_rows(_PRODUCTS)
     columns = list(zip(*rows, strict=True)) if rows else [()] * 9
@@ -244,8 +263,9 @@ def build(generation=None, now=None, matches=None):
         colors=(), sizes=(), event_position=np.empty(0, dtype=np.int64),
         event_starts=np.empty(0, dtype="datetime64[us]"),
         event_ends=np.empty(0, dtype="datetime64[us]"), _by_id=by_id, _sorted_ids=ids[by_id],
-        _matches=matches,
+        _matches=matches, version=version,
     )
+    index.rebuilt_at = index.built_at
     _add_variants(index, raw_rows(_VARIANTS))
     _add_events(index, db.session.connection().execute(
         _EVENT_PRODUCTS.where(Event.ends_at > (now or utcnow()))).all())
@@ -298,14 +318,27 @@ class _Holder:
         fresh_enough = index is not None and (
             time.monotonic() - index.built_at < STALE_TTLS * ttl)
         if fresh_enough and not app.testing:
-            self._refresh_in_background(app, generation)
+            self._refresh_in_background(app, generation, ttl)
             return index
         with self.lock:  # the first caller builds; the others wait and reuse its snapshot
             if self.index is None or self.index.generation != generation:
-                self.index = build(generation, matches=self.matches)
+                self.index = self._renewed(generation, ttl)
             return self.index
 
-    def _refresh_in_background(self, app, generation):
+    def _renewed(self, generation, ttl):
+        """The snapshot for `generation`: the current one if the catalogue has not changed
+        since it was built (re-stamped, not rebuilt), else a new build."""
+        version = catalog_version()  # first: a change made during the build shows next time
+        index = self.index
+        if (index is not None and version is not None and index.version == version
+                and time.monotonic() - index.rebuilt_at < REBUILD_TTLS * ttl):
+            index._matches = self.matches  # a new epoch forgets the searches (ttl_cache.clear())
+            index.built_at = time.monotonic()
+            index.generation = generation
+            return index
+        return build(generation, matches=self.matches, version=version)
+
+    def _refresh_in_background(self, app, generation, ttl):
         with self.lock:
             if self.refreshing:
                 return
@@ -315,7 +348,7 @@ class _Holder:
             try:
                 with app.app_context():
                     try:
-                        self.index = build(generation, matches=self.matches)
+                        self.index = self._renewed(generation, ttl)
                     finally:
                         db.session.remove()
             except Exception:  # the stale snapshot stays; the next request tries again

@@ -2,9 +2,18 @@
 import numpy as np
 import pytest
 
-from app.models.catalog import ProductStatus
+from app.extensions import db
+from app.models.catalog import ProductStatus, ProductVariant
 from app.services import listing_index, ttl_cache
-from tests.factories_catalog import create_category, create_product, create_shop, set_product
+from tests.factories_catalog import (
+    create_category,
+    create_event,
+    create_product,
+    create_shop,
+    set_product,
+    suspend_shop,
+)
+from tests.support import modes
 
 
 @pytest.fixture
@@ -95,6 +104,7 @@ def test_a_renewed_snapshot_reuses_recent_search_matches(app, cached_app, shop, 
     with cached_app.test_request_context("/products"):
         first = holder.get(cached_app, "generation-1", 60, "epoch-1")
         assert len(first.search(query)) == 1
+        create_product(app, shop, "Mug")  # a change, so the snapshot is built anew
         renewed = holder.get(cached_app, "generation-2", 60, "epoch-1")
         assert renewed is not first and len(renewed.search(query)) == 1
     assert matches_run == ["teapot"]
@@ -110,3 +120,64 @@ def test_clearing_the_cache_forgets_search_matches(app, cached_app, shop, matche
         renewed = holder.get(cached_app, "generation-2", 60, "epoch-2")
         assert len(renewed.search(query)) == 2
     assert matches_run == ["teapot", "teapot"]
+
+
+def renewal(app, change=None):
+    """(snapshot, the snapshot after `change` and a turn of the generation) of one holder."""
+    holder = listing_index._Holder()
+    with app.test_request_context("/products"):
+        first = holder.get(app, "generation-1", 60, "epoch-1")
+    if change:
+        change()
+    with app.test_request_context("/products"):
+        return first, holder.get(app, "generation-2", 60, "epoch-1")
+
+
+def set_stock(app, product, stock):
+    with app.app_context():
+        db.session.get(ProductVariant, product.variants[0].id).stock = stock
+        db.session.commit()
+
+
+def test_an_unchanged_catalogue_keeps_its_snapshot(app, cached_app, shop):
+    create_product(app, shop, "Steady")
+    first, renewed = renewal(cached_app)
+    if modes.SERVICES:  # PostgreSQL counts no changes: the snapshot is built on its timer
+        assert renewed is not first
+    else:
+        assert renewed is first and renewed.generation == "generation-2"
+
+
+@pytest.mark.parametrize("change", ["new product", "price", "sold out", "shop suspended",
+                                    "event", "hidden"])
+def test_a_change_the_snapshot_reads_renews_it(app, cached_app, factory, shop, change):
+    product = create_product(app, shop, "Changing", variants=[("", "", 3)])
+    changes = {
+        "new product": lambda: create_product(app, shop, "Newcomer"),
+        "price": lambda: set_product(app, product, regular_price_cents=4321),
+        "sold out": lambda: set_stock(app, product, 0),
+        "shop suspended": lambda: suspend_shop(app, shop),
+        "event": lambda: create_event(app, shop, [product]),
+        "hidden": lambda: set_product(app, product, status=ProductStatus.ARCHIVED),
+    }
+    first, renewed = renewal(cached_app, changes[change])
+    assert renewed is not first
+
+
+@pytest.mark.parametrize("change", ["stock still above zero", "title"])
+def test_a_change_the_snapshot_does_not_read_keeps_it(app, cached_app, shop, change):
+    if modes.SERVICES:
+        pytest.skip("PostgreSQL counts no changes: the snapshot is built on its timer")
+    product = create_product(app, shop, "Same", variants=[("", "", 5)])
+    changes = {"stock still above zero": lambda: set_stock(app, product, 4),
+               "title": lambda: set_product(app, product, title="Same, retitled")}
+    first, renewed = renewal(cached_app, changes[change])
+    assert renewed is first
+
+
+def test_an_unchanged_snapshot_is_still_rebuilt_now_and_then(app, cached_app, shop,
+                                                             monkeypatch):
+    create_product(app, shop, "Old")
+    monkeypatch.setattr(listing_index, "REBUILD_TTLS", 0)
+    first, renewed = renewal(cached_app)
+    assert renewed is not first
