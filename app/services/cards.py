@@ -1,12 +1,14 @@
 """Product cards for grids: the few columns a card shows, read as rows, not as full entities."""
+import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
+from app.extensions import db
 from app.models.catalog import Product, ProductImage, ProductStatus, SalePricing
 from app.models.shops import Shop, ShopStatus
-from app.services.rows import raw_rows
+from app.services.rows import Prepared, raw_rows
 
 
 @dataclass(frozen=True)
@@ -29,19 +31,23 @@ _first_image = (select(ProductImage.url).where(ProductImage.product_id == Produc
                 .order_by(ProductImage.position, ProductImage.id).limit(1)
                 .correlate(Product).scalar_subquery())
 
-# Built once: only the ids change between requests (an expanding IN parameter), so the
-# statement is neither rebuilt nor re-coerced per request. Visibility (the terms of
-# catalog.visible_products()) is checked on the rows in Python: with those terms in SQL,
-# SQLite prefers walking a (status, deleted_at) index over a few rowid lookups. Either way a
-# product hidden or deleted a moment ago is never a card.
-_CARDS_BY_ID = (
+# Built once: only the ids change between requests, so the statement is neither rebuilt nor
+# re-coerced per request. Visibility (the terms of catalog.visible_products()) is checked on
+# the rows in Python: with those terms in SQL, SQLite prefers walking a (status, deleted_at)
+# index over a few rowid lookups. Either way a product hidden or deleted a moment ago is
+# never a card.
+_CARDS = (
     select(Product.id, Product.slug, Product.title, Product.regular_price_cents,
            Product.sale_price_cents, Product.currency, Product.rating_avg,
            Product.rating_count, Shop.name, _first_image, Product.status,
            Product.deleted_at, Shop.status, Shop.deleted_at)
     .join(Shop, Shop.id == Product.shop_id)
-    .where(Product.id.in_(bindparam("ids", expanding=True)))
 )
+_CARDS_BY_ID = _CARDS.where(Product.id.in_(bindparam("ids", expanding=True)))
+# On SQLite the ids go as one JSON array, so the SQL is the same for any number of them and
+# is compiled once (rows.Prepared); an expanding IN is rendered anew on every execution.
+_CARDS_BY_JSON_IDS = Prepared(_CARDS.where(Product.id.in_(
+    select(func.json_each(bindparam("ids")).table_valued("value").c.value))))
 
 
 def _visible(row):
@@ -60,8 +66,11 @@ def visible_cards_by_id(ids):
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    # Plain columns: the driver's rows, without the ORM's or even Core's row processing.
-    return {row[0]: _card(row) for row in raw_rows(_CARDS_BY_ID, {"ids": ids}) if _visible(row)}
+    if db.session.connection().dialect.name == "sqlite":
+        rows = _CARDS_BY_JSON_IDS.rows(ids=json.dumps(ids))
+    else:  # plain columns: the driver's rows, without the ORM's or Core's row processing
+        rows = raw_rows(_CARDS_BY_ID, {"ids": ids})
+    return {row[0]: _card(row) for row in rows if _visible(row)}
 
 
 def visible_cards(ids):

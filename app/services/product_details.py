@@ -2,15 +2,15 @@
 
 One query for the product with its shop, categories, live event, review counts and whether
 it was ever ordered; one for its images, one for its variants. Every statement is built once,
-at import, and only its parameters change: loading entities, and composing statements per
-request, cost several times more CPU than running these queries.
+at import, and only its parameters change (rows.Prepared): loading entities, and composing
+or even looking up compiled statements per request, cost several times more CPU than
+running these queries.
 """
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
-from app.extensions import db
 from app.models.catalog import (
     Category,
     Event,
@@ -24,6 +24,7 @@ from app.models.shops import Shop
 from app.services.catalog import visible_products
 from app.services.offers import live_event_id
 from app.services.reviews import rating_count
+from app.services.rows import Prepared
 
 SLUG_MAX = 160
 
@@ -127,39 +128,39 @@ _EXTRA_COLUMNS = (_top.slug, _top.name, _sub.slug, _sub.name, _event.id, _event.
 
 # Visibility is in the WHERE clause (visible_products()): a product hidden a moment ago is
 # not found.
-_BY_SLUG = (visible_products()
+_BY_SLUG = Prepared(visible_products()
             .with_only_columns(*_PRODUCT_COLUMNS, *_SHOP_COLUMNS, *_EXTRA_COLUMNS)
             .join(_top, _top.id == Product.category_id)
             .outerjoin(_sub, _sub.id == Product.subcategory_id)
             .outerjoin(_event, _event.id == live_event_id(Product.id, Product.shop_id,
                                                           bindparam("now")))
             .where(Product.slug == bindparam("slug")))
-_IMAGES = (select(ProductImage.url, ProductImage.alt)
-           .where(ProductImage.product_id == bindparam("product_id"))
-           .order_by(ProductImage.position, ProductImage.id))
-_VARIANTS = (select(ProductVariant.id, ProductVariant.sku, ProductVariant.color,
-                    ProductVariant.size, ProductVariant.stock, ProductVariant.price_cents)
-             .where(ProductVariant.product_id == bindparam("product_id"))
-             .order_by(ProductVariant.id))
+_IMAGES = Prepared(select(ProductImage.url, ProductImage.alt)
+                   .where(ProductImage.product_id == bindparam("product_id"))
+                   .order_by(ProductImage.position, ProductImage.id))
+_VARIANTS = Prepared(select(ProductVariant.id, ProductVariant.sku, ProductVariant.color,
+                            ProductVariant.size, ProductVariant.stock,
+                            ProductVariant.price_cents)
+                     .where(ProductVariant.product_id == bindparam("product_id"))
+                     .order_by(ProductVariant.id))
 
 
 def visible_product_details(slug, now):
     """The product shoppers may see under `slug` at `now`, or None."""
-    connection = db.session.connection()
-    row = connection.execute(_BY_SLUG, {"slug": (slug or "")[:SLUG_MAX], "now": now}).first()
-    if row is None:
+    rows = _BY_SLUG.rows(slug=(slug or "")[:SLUG_MAX], now=now)
+    if not rows:
         return None
+    row = rows[0]
     products, shops = len(_PRODUCT_COLUMNS), len(_SHOP_COLUMNS)
     (top_slug, top_name, sub_slug, sub_name, event_id, event_title, event_percent,
      event_ends_at, *counts, ever_ordered) = row[products + shops:]
-    params = {"product_id": row[0]}
     return ProductDetails(
         *row[:products],
         shop=ShopSummary(*row[products:products + shops]),
         category=CategoryLink(top_slug, top_name),
         subcategory=CategoryLink(sub_slug, sub_name) if sub_slug is not None else None,
-        images=tuple(Image(*r) for r in connection.execute(_IMAGES, params)),
-        variants=tuple(Variant(*r) for r in connection.execute(_VARIANTS, params)),
+        images=tuple(Image(*r) for r in _IMAGES.rows(product_id=row[0])),
+        variants=tuple(Variant(*r) for r in _VARIANTS.rows(product_id=row[0])),
         live_event=(LiveEvent(event_id, event_title, event_percent, event_ends_at)
                     if event_id is not None else None),
         rating_counts=dict(zip(_STARS, counts, strict=True)),
