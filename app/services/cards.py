@@ -47,7 +47,7 @@ _CARDS_BY_ID = _CARDS.where(Product.id.in_(bindparam("ids", expanding=True)))
 # On SQLite the ids go as one JSON array, so the SQL is the same for any number of them and
 # is compiled once (rows.Prepared); an expanding IN is rendered anew on every execution.
 _CARDS_BY_JSON_IDS = Prepared(_CARDS.where(Product.id.in_(
-    select(func.json_each(bindparam("ids")).table_valued("value").c.value))))
+    select(func.json_each(bindparam("ids")).table_valued("value").c.value))), processed=False)
 
 
 def _visible(row):

@@ -6,7 +6,7 @@ at import, and only its parameters change (rows.Prepared): loading entities, and
 or even looking up compiled statements per request, cost several times more CPU than
 running these queries.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
@@ -106,6 +106,8 @@ class ProductDetails(SalePricing):
     live_event: LiveEvent | None  # the shop's live event that sets the price now
     rating_counts: dict  # {stars: reviews}, read with the product, never cached
     ever_ordered: bool  # is it in any order (so "customers also bought" has data)?
+    # The rows all of the above was read from, as read: a cheap key to what a page shows.
+    rows: tuple = field(default=(), repr=False, compare=False)
 
     def unit_price_cents(self, variant):
         return variant.price_cents if variant.price_cents is not None else self.price_cents
@@ -154,15 +156,17 @@ def visible_product_details(slug, now):
     products, shops = len(_PRODUCT_COLUMNS), len(_SHOP_COLUMNS)
     (top_slug, top_name, sub_slug, sub_name, event_id, event_title, event_percent,
      event_ends_at, *counts, ever_ordered) = row[products + shops:]
+    images, variants = _IMAGES.rows(product_id=row[0]), _VARIANTS.rows(product_id=row[0])
     return ProductDetails(
         *row[:products],
         shop=ShopSummary(*row[products:products + shops]),
         category=CategoryLink(top_slug, top_name),
         subcategory=CategoryLink(sub_slug, sub_name) if sub_slug is not None else None,
-        images=tuple(Image(*r) for r in _IMAGES.rows(product_id=row[0])),
-        variants=tuple(Variant(*r) for r in _VARIANTS.rows(product_id=row[0])),
+        images=tuple(Image(*r) for r in images),
+        variants=tuple(Variant(*r) for r in variants),
         live_event=(LiveEvent(event_id, event_title, event_percent, event_ends_at)
                     if event_id is not None else None),
         rating_counts=dict(zip(_STARS, counts, strict=True)),
         ever_ordered=bool(ever_ordered),
+        rows=(tuple(row), tuple(images), tuple(variants)),
     )

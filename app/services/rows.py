@@ -28,8 +28,11 @@ class Prepared:
     before_cursor_execute (for logs and query counts), without a context.
     """
 
-    def __init__(self, statement):
+    def __init__(self, statement, processed=True):
+        """`processed`: apply result processors; False where the raw values serve (like
+        raw_rows: integers, text, floats, text-valued enums compared as text)."""
         self.statement = statement
+        self.processed = processed
         self._lock = threading.Lock()
         self._sqlite = None  # (sql, positions, constants, bind processors, result processors)
 
@@ -65,7 +68,7 @@ class Prepared:
                              for name, value in compiled.construct_params(_check=False).items()
                              if value is not None}
                 results = [column.type.dialect_impl(dialect).result_processor(dialect, None)
-                           for column in self.statement.selected_columns]
+                           for column in self.statement.selected_columns] if self.processed else []
                 self._sqlite = (str(compiled), tuple(compiled.positiontup), constants,
                                 dict(binds), results if any(results) else None)
         return self._sqlite

@@ -141,10 +141,17 @@ def _page_html(page, viewer, review_form):
 def _content_key(page):
     """Everything a guest's product page shows, read fresh on this request (the product with
     its variants, stock, event and review counts, the page of reviews) but the neighbours'
-    cards, which are slots: any change is a new key, never a stale page."""
-    shown = replace(page, reviews=None, related=bool(page.related),
-                    also_bought=bool(page.also_bought))
-    return "product", repr(shown), _reviews_key(page.reviews)
+    cards, which are slots: any change is a new key, never a stale page.
+
+    The rows the product was read from hold all the page derives from it (prices, options,
+    the description); a product built without them is keyed by all its fields instead.
+    """
+    if page.product.rows:
+        shown = repr(page.product.rows)
+    else:
+        shown = repr(replace(page, reviews=None, related=None, also_bought=None))
+    return "product", shown, _reviews_key(page.reviews), bool(page.related), \
+        bool(page.also_bought)
 
 
 def _reviews_key(page):
