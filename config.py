@@ -47,6 +47,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_OTP = os.environ.get("RATELIMIT_OTP", "20 per minute")
+    RATELIMIT_CHAT = os.environ.get("RATELIMIT_CHAT", "30 per minute;300 per hour")
 
     # One-time codes
     OTP_TTL_SECONDS = _env_int("OTP_TTL_SECONDS", 5 * 60)

@@ -154,6 +154,7 @@ def register_blueprints(app):
     from blueprints.api import bp as api_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.cart import bp as cart_bp
+    from blueprints.chat import bp as chat_bp
     from blueprints.checkout import bp as checkout_bp
     from blueprints.media import bp as media_bp
     from blueprints.seller import bp as seller_bp
@@ -166,6 +167,7 @@ def register_blueprints(app):
     app.register_blueprint(checkout_bp, url_prefix="/checkout")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(chat_bp, url_prefix="/messages")
     app.register_blueprint(seller_bp, url_prefix="/seller")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -306,10 +306,11 @@ def test_customers_also_bought_falls_back_to_category_best_sellers(app, client, 
     assert 'id="also-heading"' in body or "Best Seller" in body
 
 
-def test_seller_card_has_follow_but_no_chat_button(app, client, shop):
-    body = page(client, create_product(app, shop))
+def test_seller_card_has_follow_and_chat_with_seller(app, client, shop):
+    product = create_product(app, shop)
+    body = page(client, product)
     assert f'action="/shop/{shop.slug}/follow"' in body
-    assert not re.search(r"href=\"[^\"]*chat|>[^<]*chat with", body, re.I)
+    assert f'href="/messages/new?shop={shop.slug}&amp;product={product.id}"' in body
 
 
 def test_product_view_is_recorded(app, client, in_app, shop):
