@@ -23,6 +23,9 @@ def _naive(epoch):
     return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
 
 
+STRIPE_TIMEOUT = 8  # seconds per request to Stripe
+
+
 class StripeProvider(PaymentsProvider):
     """Calls Stripe through `stripe.StripeClient`; tests pass a fake `stripe.HTTPClient`."""
 
@@ -30,6 +33,10 @@ class StripeProvider(PaymentsProvider):
     needs_connected_accounts = True
 
     def __init__(self, api_key, http_client=None, max_network_retries=2):
+        # A page worker serves one request at a time and is restarted after 30 s
+        # (deploy/gunicorn.conf.py): three tries of at most 8 s each end before that, where
+        # the SDK's own default waits 80 s for each.
+        http_client = http_client or stripe.new_default_http_client(timeout=STRIPE_TIMEOUT)
         self.client = stripe.StripeClient(api_key, http_client=http_client,
                                           max_network_retries=max_network_retries)
         self.is_test_mode = api_key.startswith(("sk_test_", "rk_test_"))
