@@ -10,7 +10,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from app.services import fragments, shared_pages, ttl_cache
+from app.services import cards, fragments, shared_pages, ttl_cache
 from tests.factories import PASSWORD, Factory
 from tests.support import modes
 from tests.support.database import empty_tables, reset_schema
@@ -82,6 +82,7 @@ def cached_app(make_app):
         ttl_cache.clear()
     fragments.clear()
     shared_pages.clear(cached)
+    cards.clear()
     yield cached
     with cached.app_context():
         ttl_cache.clear()

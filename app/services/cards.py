@@ -1,5 +1,6 @@
 """Product cards for grids: the few columns a card shows, read as rows, not as full entities."""
 import json
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -8,6 +9,8 @@ from sqlalchemy import bindparam, func, select
 from app.extensions import db
 from app.models.catalog import Product, ProductImage, ProductStatus, SalePricing
 from app.models.shops import Shop, ShopStatus
+from app.services.catalog_changes import catalog_version
+from app.services.listing_filters import cache_seconds
 from app.services.rows import Prepared, raw_rows
 
 
@@ -46,6 +49,8 @@ _CARDS = (
 _CARDS_BY_ID = _CARDS.where(Product.id.in_(bindparam("ids", expanding=True)))
 # On SQLite the ids go as one JSON array, so the SQL is the same for any number of them and
 # is compiled once (rows.Prepared); an expanding IN is rendered anew on every execution.
+RECENT_ROWS = 4096  # sets of ids (a grid or a page's neighbours), forgotten all at once when full
+_recent_rows = {}  # (catalogue version, ids) -> (read at, rows)
 _CARDS_BY_JSON_IDS = Prepared(_CARDS.where(Product.id.in_(
     select(func.json_each(bindparam("ids")).table_valued("value").c.value))), processed=False)
 
@@ -66,11 +71,32 @@ def visible_cards_by_id(ids):
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    if db.session.connection().dialect.name == "sqlite":
-        rows = _CARDS_BY_JSON_IDS.rows(ids=json.dumps(ids))
-    else:  # plain columns: the driver's rows, without the ORM's or Core's row processing
-        rows = raw_rows(_CARDS_BY_ID, {"ids": ids})
-    return {row[0]: _card(row) for row in rows if _visible(row)}
+    return {row[0]: _card(row) for row in _card_rows(ids) if _visible(row)}
+
+
+def _card_rows(ids):
+    """The cards' rows as they are now. On SQLite the same ids' rows are reused while the
+    catalogue change counter stands (it counts every column a card reads and visibility), and
+    for LISTING_CACHE_SECONDS at most; elsewhere they are read every time."""
+    if db.session.connection().dialect.name != "sqlite":
+        # Plain columns: the driver's rows, without the ORM's or Core's row processing.
+        return raw_rows(_CARDS_BY_ID, {"ids": ids})
+    ttl = cache_seconds()
+    version = catalog_version() if ttl > 0 else None
+    key = (version, tuple(ids))
+    found = _recent_rows.get(key) if version is not None else None
+    if found is not None and time.monotonic() - found[0] < ttl:
+        return found[1]
+    rows = _CARDS_BY_JSON_IDS.rows(ids=json.dumps(ids))
+    if version is not None:
+        if len(_recent_rows) >= RECENT_ROWS:
+            _recent_rows.clear()
+        _recent_rows[key] = (time.monotonic(), rows)
+    return rows
+
+
+def clear():
+    _recent_rows.clear()
 
 
 def visible_cards(ids):

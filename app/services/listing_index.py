@@ -18,13 +18,14 @@ from itertools import chain
 
 import numpy as np
 from flask import current_app, g
-from sqlalchemy import case, func, select, text
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.catalog import Event, EventProduct, Product, ProductVariant
 from app.services import search
 from app.services.catalog import visible_products
+from app.services.catalog_changes import catalog_version
 from app.services.listing_filters import cache_seconds
 from app.services.rows import raw_rows
 from app.services.ttl_cache import cached, make_key
@@ -226,19 +227,6 @@ class MatchCache:
             self._entries.move_to_end(key)
             while len(self._entries) > SEARCHES_KEPT:
                 self._entries.popitem(last=False)
-
-
-_VERSION = text("SELECT version FROM catalog_changes WHERE id = 1")
-
-
-def catalog_version():
-    """How many changes to what the snapshot reads SQLite has counted (migration 0007); None
-    on PostgreSQL, which does not count them."""
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return None
-    row = connection.execute(_VERSION).first()
-    return row[0] if row else None
 
 
 def build(generation=None, now=None, matches=None, version=None):

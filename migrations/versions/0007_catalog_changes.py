@@ -1,10 +1,12 @@
-"""SQLite counts the changes that the catalogue snapshot reads, so workers renew it only then.
+"""SQLite counts the changes to what the catalogue snapshot and product cards read.
 
 Each page worker keeps a snapshot of the visible catalogue (services/listing_index.py) and
 renewed it on every LISTING_CACHE_SECONDS, about a second of CPU per worker at 100k products,
-whether or not anything had changed. Triggers now bump a single counter on every change to a
-column the snapshot reads: products' listing columns, shops' visibility, variants' colour,
-size and whether they are in stock, events and their products. On SQLite only: it has one
+whether or not anything had changed; and every page read its product cards afresh. Triggers
+now bump a single counter on every change to a column either reads: products' listing and
+card columns, shops' visibility and name, first images, variants' colour, size and whether
+they are in stock, events and their products. So a worker renews its snapshot, and reads
+cards again, only after a change (services/cards.py). On SQLite only: it has one
 writer at a time anyway, so the counter row adds no waiting; on PostgreSQL every catalogue
 write would queue on that one row, and the snapshot is rebuilt on its timer as before.
 
@@ -26,14 +28,18 @@ depends_on = None
 
 BUMP = "UPDATE catalog_changes SET version = version + 1 WHERE id = 1;"
 PRODUCT_COLUMNS = ("shop_id, category_id, subcategory_id, regular_price_cents, sale_price_cents, "
-                   "brand, rating_avg, rating_count, sold_count, status, deleted_at, created_at")
+                   "brand, rating_avg, rating_count, sold_count, status, deleted_at, created_at, "
+                   "slug, title, currency")
 # (trigger name, when, table, condition or None)
 TRIGGERS = [
     ("products_added", "AFTER INSERT", "products", None),
     ("products_removed", "AFTER DELETE", "products", None),
     ("products_changed", f"AFTER UPDATE OF {PRODUCT_COLUMNS}", "products", None),
     ("shops_removed", "AFTER DELETE", "shops", None),
-    ("shops_changed", "AFTER UPDATE OF status, deleted_at", "shops", None),
+    ("shops_changed", "AFTER UPDATE OF status, deleted_at, name", "shops", None),
+    ("images_added", "AFTER INSERT", "product_images", None),
+    ("images_removed", "AFTER DELETE", "product_images", None),
+    ("images_changed", "AFTER UPDATE OF product_id, url, position", "product_images", None),
     ("variants_added", "AFTER INSERT", "product_variants", None),
     ("variants_removed", "AFTER DELETE", "product_variants", None),
     # Stock counts only where it starts or stops being in stock: a sale of one of five

@@ -1,7 +1,9 @@
 """The storefront's short-lived caches: what they reuse, and what they must never hold back."""
 import pytest
 
-from app.models.catalog import ProductStatus
+from app.extensions import db
+from app.models.catalog import ProductImage, ProductStatus
+from app.models.shops import Shop
 from app.services import ttl_cache
 from tests.factories_catalog import (
     create_category,
@@ -11,6 +13,7 @@ from tests.factories_catalog import (
     delete_product,
     set_product,
 )
+from tests.support import modes
 from tests.support.queries import count_queries
 
 
@@ -154,3 +157,31 @@ def test_neighbour_card_shows_a_changed_title_despite_the_rendered_card_cache(ap
 def related_section(page):
     start = page.index('id="related-heading"')
     return page[start:page.index("</section>", start)]
+
+
+def test_a_neighbour_cards_new_image_and_shop_name_show_at_once(app, cached_app, shop):
+    client = cached_app.test_client()
+    category = create_category(app)
+    product = create_product(app, shop, category=category)
+    neighbour = create_product(app, shop, title="Framed Jug", category=category)
+    assert "Cache &amp; Co" in related_section(body(client, f"/product/{product.slug}"))
+    with app.app_context():
+        db.session.get(Shop, shop.id).name = "Jug & Sons"
+        db.session.add(ProductImage(product_id=neighbour.id, url="/media/first.jpg",
+                                    position=-1))
+        db.session.commit()
+    page = related_section(body(client, f"/product/{product.slug}"))
+    assert "Jug &amp; Sons" in page and "/media/first.jpg" in page
+
+
+def test_an_unchanged_catalogue_reads_a_pages_cards_once(app, cached_app, shop):
+    if modes.SERVICES:
+        pytest.skip("PostgreSQL counts no catalogue changes: cards are read every time")
+    client = cached_app.test_client()
+    category = create_category(app)
+    product = create_product(app, shop, category=category)
+    create_product(app, shop, title="Steady Jug", category=category)
+    body(client, f"/product/{product.slug}")
+    with count_queries(cached_app) as queries:
+        assert "Steady Jug" in related_section(body(client, f"/product/{product.slug}"))
+    assert not [q for q in queries.statements if "json_each" in q], queries
