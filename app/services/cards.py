@@ -49,8 +49,8 @@ _CARDS = (
 _CARDS_BY_ID = _CARDS.where(Product.id.in_(bindparam("ids", expanding=True)))
 # On SQLite the ids go as one JSON array, so the SQL is the same for any number of them and
 # is compiled once (rows.Prepared); an expanding IN is rendered anew on every execution.
-RECENT_ROWS = 4096  # sets of ids (a grid or a page's neighbours), forgotten all at once when full
-_recent_rows = {}  # (catalogue version, ids) -> (read at, rows)
+RECENT_CARDS = 4096  # sets of ids (a grid or a page's neighbours), forgotten all at once when full
+_recent_cards = {}  # (catalogue version, ids) -> (read at, {id: card})
 _CARDS_BY_JSON_IDS = Prepared(_CARDS.where(Product.id.in_(
     select(func.json_each(bindparam("ids")).table_valued("value").c.value))), processed=False)
 
@@ -71,32 +71,37 @@ def visible_cards_by_id(ids):
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    return {row[0]: _card(row) for row in _card_rows(ids) if _visible(row)}
+    return dict(_cards_by_id(ids))
 
 
-def _card_rows(ids):
-    """The cards' rows as they are now. On SQLite the same ids' rows are reused while the
-    catalogue change counter stands (it counts every column a card reads and visibility), and
-    for LISTING_CACHE_SECONDS at most; elsewhere they are read every time."""
+def _read_cards(rows):
+    return {row[0]: _card(row) for row in rows if _visible(row)}
+
+
+def _cards_by_id(ids):
+    """The visible cards among `ids` as they are now. On SQLite the same ids' cards (frozen,
+    so shared) are reused while the catalogue change counter stands (it counts every column a
+    card reads, and visibility), and for LISTING_CACHE_SECONDS at most; elsewhere they are
+    read every time."""
     if db.session.connection().dialect.name != "sqlite":
         # Plain columns: the driver's rows, without the ORM's or Core's row processing.
-        return raw_rows(_CARDS_BY_ID, {"ids": ids})
+        return _read_cards(raw_rows(_CARDS_BY_ID, {"ids": ids}))
     ttl = cache_seconds()
     version = catalog_version() if ttl > 0 else None
     key = (version, tuple(ids))
-    found = _recent_rows.get(key) if version is not None else None
+    found = _recent_cards.get(key) if version is not None else None
     if found is not None and time.monotonic() - found[0] < ttl:
         return found[1]
-    rows = _CARDS_BY_JSON_IDS.rows(ids=json.dumps(ids))
+    cards = _read_cards(_CARDS_BY_JSON_IDS.rows(ids=json.dumps(ids)))
     if version is not None:
-        if len(_recent_rows) >= RECENT_ROWS:
-            _recent_rows.clear()
-        _recent_rows[key] = (time.monotonic(), rows)
-    return rows
+        if len(_recent_cards) >= RECENT_CARDS:
+            _recent_cards.clear()
+        _recent_cards[key] = (time.monotonic(), cards)
+    return cards
 
 
 def clear():
-    _recent_rows.clear()
+    _recent_cards.clear()
 
 
 def visible_cards(ids):
