@@ -9,9 +9,10 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.catalog import Product, ProductStatus
+from app.models.catalog import Product
 from app.models.chat import Conversation, ConversationParticipant, Message
-from app.models.shops import Shop, ShopStatus
+from app.models.shops import Shop
+from app.services.catalog import is_visible
 
 BODY_MAX = 2000
 MESSAGES_SHOWN = 200  # the newest ones; a longer conversation shows its latest part
@@ -30,13 +31,6 @@ def clean_body(body):
     return body
 
 
-def open_shop(slug):
-    """The active shop under `slug`, or None."""
-    return db.session.scalar(select(Shop).where(
-        Shop.slug == (slug or "")[:160], Shop.status == ShopStatus.ACTIVE,
-        Shop.deleted_at.is_(None)))
-
-
 def open_shop_by_id(shop_id):
     shop = db.session.get(Shop, shop_id)
     return shop if shop is not None and shop.deleted_at is None else None
@@ -49,8 +43,7 @@ def product_of(shop, product_id):
     except (TypeError, ValueError):
         return None
     product = db.session.get(Product, product_id)
-    if (product is None or product.shop_id != shop.id or product.deleted_at is not None
-            or product.status != ProductStatus.ACTIVE):
+    if product is None or product.shop_id != shop.id or not is_visible(product):
         return None
     return product
 

@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.extensions import limiter
 from app.services import chat
+from app.services.shop_directory import ShopNotFound, get_visible_shop
 from blueprints.chat import bp
 
 
@@ -65,8 +66,9 @@ def _own(conversation_id):
 
 
 def _shop():
-    shop = chat.open_shop(request.values.get("shop"))
-    if shop is None:
+    try:
+        shop = get_visible_shop(request.values.get("shop"))
+    except ShopNotFound:
         abort(404)
     if shop.user_id == current_user.id:
         flash("This is your own shop: its messages are in your inbox.", "info")

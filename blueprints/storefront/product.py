@@ -105,7 +105,6 @@ def _load(slug):
         abort(404)
 
 
-MAIN_TEMPLATE = "storefront/_product_main.html"
 NEIGHBOUR_COLUMNS = "col-6 col-md-4 col-lg-3"
 
 
@@ -124,17 +123,16 @@ def _render(page, review_form=None):
 
 def _page_html(page, viewer, review_form):
     product_url = url_for("storefront.product", slug=page.product.slug)
-    main_html = Markup(render_template(
-        MAIN_TEMPLATE, page=page, product=page.product, viewer=viewer, review_form=review_form,
-        product_url=product_url, shop_url=url_for("storefront.shop", slug=page.product.shop.slug),
-        related_html=Markup(guest_pages.slot("related")),
-        also_bought_html=Markup(guest_pages.slot("also-bought"))))
     canonical = absolute_url(product_url)
     images = [absolute_url(image.url) for image in page.product.images]
     return render_template(
-        "storefront/product.html", page=page, product=page.product, main_html=main_html,
-        canonical=canonical, og_image=images[0] if images else None,
+        "storefront/product.html", page=page, product=page.product, viewer=viewer,
+        review_form=review_form, product_url=product_url,
+        shop_url=url_for("storefront.shop", slug=page.product.shop.slug), canonical=canonical,
+        og_image=images[0] if images else None,
         structured_data=product_structured_data(page, canonical, images),
+        related_html=Markup(guest_pages.slot("related")),
+        also_bought_html=Markup(guest_pages.slot("also-bought")),
     )
 
 

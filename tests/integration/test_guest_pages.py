@@ -6,10 +6,9 @@ import pytest
 
 import blueprints.storefront.listing
 import blueprints.storefront.product
-from app.extensions import db
-from app.models.catalog import ProductVariant
 from app.services import fragments, shared_pages
 from tests.conftest import Auth
+from tests.factories_cart import set_stock
 from tests.factories_catalog import create_product, create_shop, set_product
 
 
@@ -60,11 +59,6 @@ def cart_count(page):
     return int(re.search(r'id="cart-count"[^>]*>(\d+)', page).group(1))
 
 
-def set_stock(app, product, stock):
-    with app.app_context():
-        db.session.get(ProductVariant, product.variants[0].id).stock = stock
-        db.session.commit()
-
 
 def test_two_guests_on_one_product_page_render_it_once(app, cached_app, shop, renders):
     product = create_product(app, shop, "Twice Teapot")
@@ -111,7 +105,7 @@ def test_new_stock_shows_at_once_on_a_reused_page(app, cached_app, shop, renders
     product = create_product(app, shop, "Stocked Teapot", variants=[("", "", 9)])
     client = cached_app.test_client()
     assert "In stock" in body(client, f"/product/{product.slug}")
-    set_stock(app, product, 2)
+    set_stock(app, product.variants[0], 2)
     assert "Only 2 left" in body(client, f"/product/{product.slug}")
     assert renders.count("storefront/product.html") == 2
 

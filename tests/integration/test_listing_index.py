@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from app.extensions import db
-from app.models.catalog import ProductStatus, ProductVariant
+from app.models.catalog import ProductStatus
 from app.services import listing_index, ttl_cache
+from tests.factories_cart import set_stock
 from tests.factories_catalog import (
     create_category,
     create_event,
@@ -133,11 +133,6 @@ def renewal(app, change=None):
         return first, holder.get(app, "generation-2", 60, "epoch-1")
 
 
-def set_stock(app, product, stock):
-    with app.app_context():
-        db.session.get(ProductVariant, product.variants[0].id).stock = stock
-        db.session.commit()
-
 
 def test_an_unchanged_catalogue_keeps_its_snapshot(app, cached_app, shop):
     create_product(app, shop, "Steady")
@@ -155,7 +150,7 @@ def test_a_change_the_snapshot_reads_renews_it(app, cached_app, factory, shop, c
     changes = {
         "new product": lambda: create_product(app, shop, "Newcomer"),
         "price": lambda: set_product(app, product, regular_price_cents=4321),
-        "sold out": lambda: set_stock(app, product, 0),
+        "sold out": lambda: set_stock(app, product.variants[0], 0),
         "shop suspended": lambda: suspend_shop(app, shop),
         "event": lambda: create_event(app, shop, [product]),
         "hidden": lambda: set_product(app, product, status=ProductStatus.ARCHIVED),
@@ -169,7 +164,7 @@ def test_a_change_the_snapshot_does_not_read_keeps_it(app, cached_app, shop, cha
     if modes.SERVICES:
         pytest.skip("PostgreSQL counts no changes: the snapshot is built on its timer")
     product = create_product(app, shop, "Same", variants=[("", "", 5)])
-    changes = {"stock still above zero": lambda: set_stock(app, product, 4),
+    changes = {"stock still above zero": lambda: set_stock(app, product.variants[0], 4),
                "description": lambda: set_product(app, product, description_html="<p>New</p>")}
     first, renewed = renewal(cached_app, changes[change])
     assert renewed is first
