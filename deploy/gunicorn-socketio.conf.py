@@ -2,6 +2,7 @@
 back to the same process); run several on different ports behind nginx ip_hash."""
 import os
 
+# Loopback only, as deploy/gunicorn.conf.py explains: nginx is the only way in.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8100")
 worker_class = "gthread"
 workers = 1

@@ -3,6 +3,9 @@ import multiprocessing
 import os
 import socket
 
+# Loopback (or a unix socket, "unix:/run/bazaar/web.sock"), never a public address: nginx is
+# the only way in, because production trusts one proxy's X-Forwarded-For (TRUSTED_PROXIES=1) and
+# a client talking to gunicorn directly could put any address there (rate limits, logs).
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Pages are CPU-bound (a few ms of Python each), so one process per core, each serving one
 # request at a time. A sync worker accepts a connection only when it is idle, which makes the
