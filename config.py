@@ -42,9 +42,15 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
-    # Rate limits (Flask-Limiter); storage follows REDIS_URL
+    # Rate limits (Flask-Limiter); counted in Redis when REDIS_URL is set, else in the
+    # database (app/ratelimit_storage.py), so every worker shares one count
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"  # the only one the database storage implements
+    # If that storage fails (Redis down), count in this process's memory and log it once,
+    # retrying the storage now and then, rather than answer 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute;50 per hour")
     RATELIMIT_OTP = os.environ.get("RATELIMIT_OTP", "20 per minute")
     RATELIMIT_CHAT = os.environ.get("RATELIMIT_CHAT", "30 per minute;300 per hour")
@@ -78,6 +84,9 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or None
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY") or None
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET") or None
+    # Production without Stripe keys refuses to start unless this says, loudly, that the site
+    # is a demo: then the offline provider takes no money and every page carries a banner.
+    DEMO_OFFLINE_PAYMENTS = _env_bool("BAZAAR_DEMO_OFFLINE_PAYMENTS", False)
     IMAGEKIT_PRIVATE_KEY = os.environ.get("IMAGEKIT_PRIVATE_KEY") or None
     IMAGEKIT_PUBLIC_KEY = os.environ.get("IMAGEKIT_PUBLIC_KEY") or None
     IMAGEKIT_URL_ENDPOINT = os.environ.get("IMAGEKIT_URL_ENDPOINT") or None
@@ -104,7 +113,8 @@ class Config:
     ANALYTICS_FLUSH_SECONDS = float(os.environ.get("ANALYTICS_FLUSH_SECONDS") or 1.0)
 
     SITE_NAME = os.environ.get("SITE_NAME", "Bazaar")
-    # Absolute links in emails and jobs, which run outside any request.
+    # The public address: absolute links in emails and jobs (outside any request) and in pages
+    # (canonical links), which never take the request's Host header.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     CURRENCY = os.environ.get("CURRENCY", "USD")
 
@@ -125,6 +135,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_SERVER = None
     STRIPE_SECRET_KEY = None
+    DEMO_OFFLINE_PAYMENTS = False
     GOOGLE_CLIENT_ID = None
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True

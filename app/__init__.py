@@ -25,6 +25,7 @@ def create_app(config_class=None, overrides=None):
 
     register_logging(app)
     register_proxy_fix(app)
+    register_request_guards(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -36,6 +37,7 @@ def create_app(config_class=None, overrides=None):
 
 
 def check_config(app):
+    """Refuse to start production on development secrets or on payments that take no money."""
     if app.config["ENV_NAME"] != "production":
         return
     if app.config.get("STRIPE_SECRET_KEY") and not app.config.get("STRIPE_WEBHOOK_SECRET"):
@@ -48,18 +50,26 @@ def check_config(app):
                 f"Production needs a random {name} of at least 32 characters in the "
                 "environment; refusing to start."
             )
+    if not app.config.get("STRIPE_SECRET_KEY") and not app.config.get("DEMO_OFFLINE_PAYMENTS"):
+        # The offline provider "pays" every order without taking any money.
+        raise RuntimeError(
+            "Production takes payments through Stripe: set STRIPE_SECRET_KEY and "
+            "STRIPE_WEBHOOK_SECRET, or set BAZAAR_DEMO_OFFLINE_PAYMENTS=1 to run a demo that "
+            "takes no money (every page then says so); refusing to start."
+        )
 
 
 def describe_mode(app):
     """One line saying which real services this process uses and which embedded stand-ins."""
     cfg = app.config
     database = cfg["SQLALCHEMY_DATABASE_URI"].split("://")[0].split("+")[0]
+    payments = "offline DEMO" if cfg.get("DEMO_OFFLINE_PAYMENTS") else "offline test"
     parts = [
         f"{cfg['ENV_NAME']} mode",
         f"database: {database}",
         "jobs: RQ on Redis" if cfg.get("REDIS_URL") else "jobs: in-process",
         f"mail: SMTP {cfg['MAIL_SERVER']}" if cfg.get("MAIL_SERVER") else "mail: outbox",
-        "payments: Stripe" if cfg.get("STRIPE_SECRET_KEY") else "payments: offline test",
+        f"payments: {'Stripe' if cfg.get('STRIPE_SECRET_KEY') else payments}",
         "media: ImageKit" if cfg.get("IMAGEKIT_PRIVATE_KEY") else "media: local files",
     ]
     return ", ".join(parts)
@@ -123,9 +133,15 @@ def register_extensions(app):
 def register_limiter(app):
     """Flask-Limiter keeps `enabled` on the one shared Limiter object, so several apps in one
     process (tests) would flip it for each other; each app's own setting is applied per request."""
+    from app import ratelimit_storage  # registers its storage scheme with `limits`
     from app.extensions import limiter
 
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    redis_url = app.config.get("REDIS_URL")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or f"{ratelimit_storage.SCHEME}://")
+    if redis_url:
+        # Fail fast when Redis is unreachable, so the in-memory fallback takes over at once.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                              {"socket_connect_timeout": 2, "socket_timeout": 2})
     enabled = app.config["RATELIMIT_ENABLED"]
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)
@@ -148,7 +164,15 @@ def register_google_client(app):
     )
 
 
+def register_request_guards(app):
+    """JSON that cannot recurse and the body cap, before any other request hook runs."""
+    from app.request_guards import register
+
+    register(app)
+
+
 def register_blueprints(app):
+    from app.request_guards import register_converters
     from blueprints.account import bp as account_bp
     from blueprints.admin import bp as admin_bp
     from blueprints.api import bp as api_bp
@@ -161,6 +185,7 @@ def register_blueprints(app):
     from blueprints.storefront import bp as storefront_bp
     from blueprints.webhooks import bp as webhooks_bp
 
+    register_converters(app)  # bounded <int:...> ids, before any rule is added
     app.register_blueprint(storefront_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(cart_bp)

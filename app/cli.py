@@ -7,6 +7,7 @@ from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.base import utcnow
 from app.services import accounts
+from app.services.email_addresses import InvalidEmail, checked_email
 from app.services.passwords import hash_password, password_problems
 
 
@@ -24,13 +25,14 @@ def register(app):
 @click.command("create-admin")
 @click.option("--email", prompt=True)
 @click.option("--name", default="Administrator", show_default=True)
-@click.password_option()
+@click.password_option(help="Prompted for (twice) when not given; the sign-up rules apply.")
 @with_appcontext
 def create_admin(email, name, password):
-    """Create an admin account (there is no public admin sign-up)."""
-    email = accounts.normalise_email(email)
-    if "@" not in email:
-        raise click.BadParameter("Enter a valid email address.", param_hint="--email")
+    """Create an admin account (there is no public admin sign-up), or reset its password."""
+    try:
+        email = checked_email(email)  # the login form's rule: an address that can sign in
+    except InvalidEmail as error:
+        raise click.BadParameter(str(error), param_hint="--email") from None
     problems = password_problems(password, email=email, name=name)
     if problems:
         raise click.BadParameter(" ".join(problems), param_hint="--password")

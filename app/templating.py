@@ -1,5 +1,5 @@
 """Jinja filters and globals shared by every portal."""
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from flask import current_app, has_request_context, request, url_for
 
@@ -18,6 +18,18 @@ def format_money(cents, currency=None):
     symbol = CURRENCY_SYMBOLS.get(currency)
     amount = f"{major:,}.{minor:02d}"
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+
+
+def absolute_url(path_or_url):
+    """A path (as url_for returns it) made absolute on the configured BASE_URL; an absolute
+    URL (an image on a CDN) is kept. Never the request's Host header, which any client sets."""
+    return urljoin(current_app.config["BASE_URL"].rstrip("/") + "/", path_or_url or "")
+
+
+def absolute_url_for(endpoint, **values):
+    """url_for(endpoint, **values, _external=True), but on BASE_URL: for canonical links,
+    og:url and anything else a page shows as an absolute URL."""
+    return absolute_url(url_for(endpoint, **values))
 
 
 def register(app):
@@ -60,6 +72,7 @@ def register(app):
     app.jinja_env.globals["path"] = path
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["query_path"] = query_path
+    app.jinja_env.globals["absolute_url_for"] = absolute_url_for
 
     @app.context_processor
     def portal_globals():

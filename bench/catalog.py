@@ -48,6 +48,7 @@ def environment(instance):
     return {
         **os.environ,
         "BAZAAR_ENV": "production",
+        "BAZAAR_DEMO_OFFLINE_PAYMENTS": "1",  # no Stripe keys here: production would not start
         "SECRET_KEY": secrets.token_hex(32),
         "BAZAAR_INSTANCE_DIR": str(instance),
         "DATABASE_URL": f"sqlite:///{instance / 'bazaar.sqlite3'}",

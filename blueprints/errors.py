@@ -15,11 +15,13 @@ TITLES = {
     413: ("Too large", "What you sent is larger than we accept."),
     429: ("Slow down", "Too many attempts. Please wait a moment and try again."),
     500: ("Something went wrong", "Our side failed. The team has been told; try again soon."),
+    503: ("Try again later", "We cannot do that right now. Please try again in a few minutes."),
 }
 
 
 def wants_json():
-    return request.path.startswith("/api/")
+    """Machines call /api and /webhooks: they get JSON errors, people get pages."""
+    return request.path.startswith(("/api/", "/webhooks/"))
 
 
 def render_error(code, message=None):

@@ -1,19 +1,22 @@
 """Form pieces every blueprint's forms share."""
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
+
+from app.services.email_addresses import InvalidEmail, checked_email
 
 
 class ValidEmail:
-    """A syntactically valid address (no DNS look-up: nothing here reaches the internet)."""
+    """An address by the one rule the API and `flask create-admin` use too."""
 
     def __call__(self, form, field):
         try:
-            validate_email(field.data or "", check_deliverability=False)
-        except EmailNotValidError:
-            raise ValidationError("Enter a valid email address, like name@example.com.") from None
+            checked_email(field.data)
+        except InvalidEmail as error:
+            raise ValidationError(str(error)) from None
 
 
 class PlainText:
@@ -25,6 +28,19 @@ class PlainText:
             raise ValidationError("Remove the invisible or control characters.")
         if "<" in value or ">" in value:
             raise ValidationError("Use letters, numbers and punctuation only (no < or >).")
+
+
+# Deeper than anyone pages by hand, and small enough that OFFSET never overflows a database.
+MAX_PAGE = 10_000
+
+
+def page_arg(name="page"):
+    """A page number from the query string: junk means page 1, anything huge the deepest page
+    (a list then shows its last page, or an empty one), so no number reaches the database raw."""
+    value = request.args.get(name, "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    return max(1, min(int(value), MAX_PAGE)) if len(value) <= 9 else MAX_PAGE
 
 
 def strip(value):
@@ -57,3 +73,42 @@ def password_field(label="Password", autocomplete="current-password", descriptio
         validators.append(EqualTo(same_as, message="The passwords do not match."))
     return PasswordField(label, validators=validators, description=description,
                          render_kw={"autocomplete": autocomplete})
+
+
+class SingleLine:
+    """Refuse control characters (line breaks included) in a one-line free-text field."""
+
+    def __call__(self, form, field):
+        if any(unicodedata.category(c) in {"Cc", "Cf"} for c in field.data or ""):
+            raise ValidationError("Remove the line breaks or invisible characters.")
+
+
+class ConfirmForm(FlaskForm):
+    """The confirmation page of a destructive action: only a POST of this form acts, so an old
+    one-click form (or a forged link) lands on the confirmation page instead."""
+
+    # Rendered with value="yes" by the confirmation page; no default, so a POST without it fails.
+    confirm = HiddenField(validators=[AnyOf(["yes"], message="Check the details below, then "
+                                                            "confirm.")])
+
+
+def reason_field(label, description):
+    return StringField(label, filters=[strip], description=description, validators=[
+        Optional(), Length(max=500, message="Keep the reason under 500 characters."),
+        SingleLine(),
+    ], render_kw={"maxlength": 500})
+
+
+class CancelOrderForm(ConfirmForm):
+    reason = reason_field("Reason for cancelling (optional)",
+                          "Shown to the buyer in the order's history and the email.")
+
+
+class BuyerCancelForm(ConfirmForm):
+    reason = reason_field("Why are you cancelling? (optional)", "The shop sees this.")
+
+
+class RefundOrderForm(ConfirmForm):
+    reason = reason_field("Reason for the refund (optional)",
+                          "Shown to the buyer in their notification and the email.")
+    restock = BooleanField("Put the refunded units back in stock", default=True)

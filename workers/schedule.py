@@ -31,6 +31,8 @@ SCHEDULE = [
              interval=60),
     # Re-queues refunds and payouts that a lost job left undone.
     Periodic("payments.sweep", "workers.payments.sweep", queue="payments", interval=10 * 60),
+    # Queues the jobs kept in the database while Redis was down.
+    Periodic("jobs.release-deferred", "workers.queue.release_deferred", interval=60),
 ]
 
 

@@ -1,5 +1,5 @@
 """Every model, imported in one place so cross-module references and Alembic see all tables."""
-from app.models.accounts import Address, ApiRefreshToken, OneTimeCode, Role, User
+from app.models.accounts import Address, ApiRefreshToken, OneTimeCode, Role, User, UserSession
 from app.models.analytics import (
     AnalyticsEvent,
     AnalyticsKind,
@@ -24,6 +24,7 @@ from app.models.catalog import (
     WishlistItem,
 )
 from app.models.chat import Conversation, ConversationParticipant, Message
+from app.models.infrastructure import DeferredJob, RateLimitCounter
 from app.models.logs import LogEvent, LogLevel
 from app.models.mail import OutboxEmail
 from app.models.notifications import Notification
@@ -65,6 +66,7 @@ __all__ = [
     "OneTimeCode",
     "Role",
     "User",
+    "UserSession",
     # mail
     "OutboxEmail",
     # shops
@@ -120,6 +122,9 @@ __all__ = [
     # site
     "SiteConfig",
     "TaxRate",
+    # infrastructure
+    "DeferredJob",
+    "RateLimitCounter",
     # logs
     "LogEvent",
     "LogLevel",

@@ -1,4 +1,4 @@
-"""Accounts: users of every role, their addresses, one-time codes and API refresh tokens."""
+"""Accounts: users of every role, addresses, one-time codes, browser sessions, API tokens."""
 import enum
 from datetime import datetime
 
@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin
+from app.models.base import Base, TimestampMixin, utcnow
 
 
 class Role(enum.StrEnum):
@@ -44,8 +44,11 @@ class User(UserMixin, TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     avatar_url: Mapped[str | None] = mapped_column(String(500))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Bumped on password change so outstanding sessions and reset tokens stop working.
+    # Bumped on password change and "sign out everywhere": reset and API tokens stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # The key of the browser session this object was signed in or loaded through (not a
+    # column: services/auth_session.py sets it); Flask-Login stores get_id() in both cookies.
+    session_key = None
 
     addresses: Mapped[list["Address"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Address.id"
@@ -69,7 +72,8 @@ class User(UserMixin, TimestampMixin, Base):
         return not self.is_banned
 
     def get_id(self):
-        return f"{self.id}:{self.session_version}"
+        # Without a key (a user not signed in through a UserSession) the id loads nobody.
+        return f"{self.id}:{self.session_key or ''}"
 
     def __repr__(self):
         return f"<User {self.id} {self.email} {self.role}>"
@@ -115,6 +119,19 @@ class OneTimeCode(Base):
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     window_started_at: Mapped[datetime | None] = mapped_column(DateTime)
     sends_in_window: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserSession(Base):
+    """One signed-in browser; deleting the row signs it out, remember cookie included."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # sha256 of the random key the cookies carry: a copy of this table signs nobody in.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class ApiRefreshToken(TimestampMixin, Base):

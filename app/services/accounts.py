@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.base import utcnow
 from app.models.shops import BlockedSellerEmail
-from app.services import otp
+from app.services import auth_session, otp
 from app.services.mail import send_email
 from app.services.passwords import (
     burn_verification_time,
@@ -220,6 +220,8 @@ def _set_password(user, new_password):
     _check_password(new_password, user.email, user.name)
     user.password_hash = hash_password(new_password)
     user.session_version = (user.session_version or 1) + 1
+    # Every browser is signed out; a password change then signs this one in afresh.
+    auth_session.revoke_sessions(user.id)
 
 
 def login_with_google(sub, email, email_verified, name):

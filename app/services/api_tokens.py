@@ -154,6 +154,15 @@ def revoke(token):
     db.session.commit()
 
 
+def revoke_user_tokens(user_id):
+    """Revoke every live refresh token of the user ("sign out everywhere"); the caller commits."""
+    db.session.execute(
+        update(ApiRefreshToken)
+        .where(ApiRefreshToken.user_id == user_id, ApiRefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
 def user_for_access_token(token):
     """The user an access token speaks for, unless banned or their password changed since."""
     claims = _decode(token, ACCESS)

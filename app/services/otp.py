@@ -7,8 +7,8 @@ import time
 
 from flask import current_app
 
-from app.extensions import db, jobs
-from app.services.otp_store import DatabaseOtpStore, RedisOtpStore
+from app.extensions import db
+from app.services.otp_store import DatabaseOtpStore
 
 SIGNUP = "signup"
 RESET = "reset"
@@ -50,7 +50,7 @@ class WrongCode(OtpError):
 
 
 def _store():
-    return RedisOtpStore(jobs.redis) if jobs.redis is not None else DatabaseOtpStore(db)
+    return DatabaseOtpStore(db)
 
 
 def _hash(purpose, email, code):

@@ -1,19 +1,17 @@
-"""Where one-time-code state lives: Redis when configured, the database otherwise.
+"""Where one-time-code state lives: the database, in every mode.
 
-Both stores offer one operation, `update(purpose, email, change)`, which loads the state,
-lets `change` edit it and saves it atomically, so concurrent guesses cannot dodge the lock.
+Redis used to hold it when configured, but a Redis restart (or an outage) lost every code,
+lock and send window; a row survives both. One operation, `update(purpose, email, change)`,
+loads the state, lets `change` edit it and saves it atomically, so concurrent guesses cannot
+dodge the lock.
 """
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.models.accounts import OneTimeCode
-
-# State outlives the code itself (locks, hourly send window); Redis keys expire after this.
-STATE_TTL_SECONDS = 2 * 3600
 
 
 @dataclass
@@ -25,39 +23,6 @@ class OtpState:
     last_sent_at: float = 0.0
     window_started_at: float = 0.0
     sends_in_window: int = 0
-
-
-class RedisOtpStore:
-    def __init__(self, redis):
-        self.redis = redis
-
-    @staticmethod
-    def _key(purpose, email):
-        return f"otp:{purpose}:{email}"
-
-    def peek(self, purpose, email):
-        raw = self.redis.get(self._key(purpose, email))
-        return OtpState(**json.loads(raw)) if raw else OtpState()
-
-    def update(self, purpose, email, change):
-        key = self._key(purpose, email)
-        result = {}
-
-        def transaction(pipe):
-            raw = pipe.get(key)
-            state = OtpState(**json.loads(raw)) if raw else OtpState()
-            result.clear()
-            try:
-                result["value"] = change(state)
-            except Exception as error:  # saved below, raised after the write
-                result["error"] = error
-            pipe.multi()
-            pipe.set(key, json.dumps(asdict(state)), ex=STATE_TTL_SECONDS)
-
-        self.redis.transaction(transaction, key)
-        if "error" in result:
-            raise result["error"]
-        return result["value"]
 
 
 def _ts(value):

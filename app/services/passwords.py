@@ -66,9 +66,26 @@ def password_problems(password, email=None, name=None):
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS:
         problems.append("That password is too common; choose something less guessable.")
-    local_part = (email or "").split("@")[0].lower()
-    if len(local_part) >= 4 and local_part in lowered:
-        problems.append("Do not include your email address in your password.")
-    if name and len(name) >= 4 and name.lower() in lowered:
-        problems.append("Do not include your name in your password.")
+    # What others know of you (your address, your name) adds nothing a guesser lacks, so it
+    # may appear in a password but does not count towards its length. Only the address's
+    # local part and the whole address count as known: a word shared with the domain
+    # ("bazaar" in ops@bazaar.shop) is an ordinary word, and a long password may contain it.
+    address = (email or "").strip().lower()
+    problems += _leans_on(lowered, (address, address.split("@")[0]), "email address")
+    problems += _leans_on(lowered, ((name or "").strip().lower(),), "name")
     return problems
+
+
+def _leans_on(lowered, known, what):
+    """The problem, if any, with a password that is mostly something known about its owner.
+    Words under 4 characters ("joe") are too common inside other words to count."""
+    known = [word for word in known if len(word) >= 4 and word in lowered]
+    if not known:
+        return []
+    rest = lowered
+    for word in known:  # the whole address first, then what is left of its local part
+        rest = rest.replace(word, "")
+    if len(rest) >= MIN_LENGTH:
+        return []
+    return [f"Your password leans on your {what}: besides “{known[0]}” it needs at least "
+            f"{MIN_LENGTH} characters of its own (it has {len(rest)})."]

@@ -62,7 +62,8 @@ class _State:
     def __init__(self, app):
         secret = str(app.secret_key or "").encode()
         self.slots = "slot-" + hmac.new(secret, b"guest-page-slots", "sha256").hexdigest()[:32]
-        self.version = f"{self.slots}:{_code_version(Path(app.root_path).parent)}"
+        self.version = (f"{self.slots}:{_code_version(Path(app.root_path).parent)}:"
+                        f"{_shown_settings(app.config)!r}")
         redis = app.extensions["jobs"].redis
         path = app.config.get("PAGE_CACHE_PATH") or Path(app.instance_path) / "page-cache.sqlite3"
         self.store = _RedisStore(redis) if redis is not None else _SqliteStore(path)
@@ -79,6 +80,14 @@ def _state():
             state = app.extensions.get("shared_pages") or _State(app)
             app.extensions["shared_pages"] = state
     return state
+
+
+def _shown_settings(config):
+    """The settings pages show: a restart with others (Stripe keys added to a demo, a new
+    BASE_URL) must not serve pages rendered under the old ones, which the store outlives."""
+    return (config.get("SITE_NAME"), config.get("BASE_URL"), config.get("CURRENCY"),
+            bool(config.get("DEMO_OFFLINE_PAYMENTS")), bool(config.get("STRIPE_SECRET_KEY")),
+            bool(config.get("GOOGLE_CLIENT_ID")))
 
 
 def _code_version(root):

@@ -17,6 +17,7 @@ import time
 from contextlib import nullcontext
 from datetime import timedelta
 
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from app.extensions import db, jobs
@@ -43,12 +44,25 @@ WAKE_KEY = "bazaar:webhooks:drain-queued"
 WAKE_TTL_SECONDS = 60
 DRAIN_JOB = "workers.payments.drain_webhooks"
 _inline_lock = threading.Lock()  # the embedded mode: one drain at a time in this process
+_redis_down = False  # Redis refused the wake flag last time (see wake)
 
 
 def wake(event_id=None):
     """Make sure a drain will run. Embedded mode: drain now; raise if `event_id` failed."""
+    global _redis_down
     if jobs.is_async:
-        if jobs.redis.set(WAKE_KEY, 1, nx=True, ex=WAKE_TTL_SECONDS):
+        try:
+            first = jobs.redis.set(WAKE_KEY, 1, nx=True, ex=WAKE_TTL_SECONDS)
+        except RedisError:
+            # The event is committed in the inbox: the periodic drain finds it once Redis is
+            # back. Logged once per outage, not once per event.
+            if not _redis_down:
+                log.warning("webhooks: Redis unavailable; events wait in the inbox until the "
+                            "periodic drain runs again")
+            _redis_down = True
+            return
+        _redis_down = False
+        if first:
             try:
                 jobs.enqueue(DRAIN_JOB, queue="payments", retries=10)
             except Exception:

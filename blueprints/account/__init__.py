@@ -12,5 +12,6 @@ from blueprints.account import (  # noqa: E402,F401
     notifications,
     order_actions,
     orders,
+    sessions,
     views,
 )

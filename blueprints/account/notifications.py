@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.services import notifications
 from blueprints.account import bp
+from blueprints.forms import page_arg
 from blueprints.navigation import safe_next
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,7 @@ def _back():
 
 @bp.get("/notifications", endpoint="notifications")
 def notifications_list():
-    page = notifications.notifications_for(current_user.id,
-                                           page=request.args.get("page", 1, type=int))
+    page = notifications.notifications_for(current_user.id, page=page_arg())
     # Only local paths become links: a stored link must not send anyone off-site.
     links = {n.id: safe_next(n.link) for n in page.items}
     return render_template("account/notifications.html", page=page, links=links)

@@ -1,8 +1,9 @@
 """Admin overview and the mail outbox."""
-from flask import render_template, request
+from flask import render_template
 
 from app.services import overview
 from blueprints.admin import bp
+from blueprints.forms import page_arg
 
 
 @bp.get("/")
@@ -12,5 +13,4 @@ def dashboard():
 
 @bp.get("/outbox")
 def outbox():
-    page = request.args.get("page", 1, type=int)
-    return render_template("admin/outbox.html", messages=overview.outbox_page(max(page, 1)))
+    return render_template("admin/outbox.html", messages=overview.outbox_page(page_arg()))

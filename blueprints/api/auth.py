@@ -1,9 +1,9 @@
 """API sign-in: exchange credentials for tokens, rotate refresh tokens, sign out."""
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, jsonify, request
 
 from app.extensions import limiter
 from app.services import accounts, api_tokens
+from app.services.email_addresses import InvalidEmail, checked_email
 from blueprints.api import bp
 from blueprints.errors import render_error
 
@@ -64,10 +64,10 @@ def _email_key():
 def auth_token():
     try:
         fields = json_fields("email", "password")
-        validate_email(fields["email"].strip(), check_deliverability=False)
+        checked_email(fields["email"])
     except BadBody as error:
         return api_error(400, str(error))
-    except EmailNotValidError:
+    except InvalidEmail:
         return api_error(400, "The field email must be a valid email address.")
     try:
         user = accounts.authenticate(fields["email"], fields["password"])

@@ -1,13 +1,13 @@
 """Views of the sign-up, verification, sign-in and password reset flows."""
 from contextlib import suppress
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.extensions import limiter
 from app.models.accounts import Role
 from app.services import accounts, otp
+from app.services.email_addresses import InvalidEmail, checked_email
 from blueprints.auth import bp
 from blueprints.auth.forms import (
     CodeForm,
@@ -31,12 +31,10 @@ def _otp_limit():
 
 def _email_param(value):
     """The normalised address from a query or hidden field, or "" if it is not an address."""
-    email = accounts.normalise_email(value)
     try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
+        return checked_email(value)
+    except InvalidEmail:
         return ""
-    return email
 
 
 def _email_key():

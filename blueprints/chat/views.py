@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.extensions import limiter
 from app.services import chat
+from app.services.cart import valid_id
 from app.services.shop_directory import ShopNotFound, get_visible_shop
 from blueprints.chat import bp
 
@@ -41,7 +42,7 @@ def new():
     existing = chat.existing_conversation(current_user.id, shop)
     if existing is not None:
         return redirect(url_for("chat.conversation", conversation_id=existing.id) + "#latest")
-    product = chat.product_of(shop, request.args.get("product"))
+    product = chat.product_of(shop, valid_id(request.args.get("product")))
     return _new_page(shop, product)
 
 
@@ -49,7 +50,7 @@ def new():
 @limiter.limit(_message_limit, methods=["POST"])
 def start():
     shop = _shop()
-    product = chat.product_of(shop, request.form.get("product"))
+    product = chat.product_of(shop, valid_id(request.form.get("product")))
     try:
         started = chat.start(current_user, shop, request.form.get("body"), product)
     except chat.ChatError as error:

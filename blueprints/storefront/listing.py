@@ -8,6 +8,7 @@ from app.models.analytics import AnalyticsKind
 from app.services import fragments
 from app.services import listing as listing_service
 from app.services.ttl_cache import cached, make_key
+from app.templating import absolute_url_for
 from blueprints.storefront import bp, guest_pages
 from blueprints.tracking import track
 
@@ -103,4 +104,4 @@ def _seo(listing):
                                                              "page")}
     noindex = bool(f.search) or f.refinements >= 2 or total == 0
     return {"title": title, "description": description, "noindex": noindex,
-            "canonical": url_for("storefront.products", _external=True, **canonical)}
+            "canonical": absolute_url_for("storefront.products", **canonical)}

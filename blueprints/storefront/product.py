@@ -1,9 +1,8 @@
 """Storefront: the product page and product reviews."""
 import json
 from dataclasses import replace
-from urllib.parse import urljoin
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -13,8 +12,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from app.models.analytics import AnalyticsKind
 from app.services import products, reviews
-from app.services.shop_directory import MAX_PAGE
-from blueprints.forms import strip
+from app.templating import absolute_url
+from blueprints.forms import page_arg, strip
 from blueprints.storefront import bp, guest_pages
 from blueprints.storefront.card_fragments import cards_html
 from blueprints.tracking import track
@@ -44,25 +43,12 @@ class ReviewForm(FlaskForm):
         description="Plain text. What did you like, what could be better?")
 
 
-def page_arg(name="page"):
-    """A page number from the query string: junk means page 1, huge means the last page."""
-    value = request.args.get(name, "").strip()
-    if not (value.isascii() and value.isdigit()):
-        return 1
-    return max(1, int(value)) if len(value) <= 9 else MAX_PAGE
-
-
 def int_choice(value, allowed):
     """`value` as one of the `allowed` small integers, else None (junk is ignored, not fatal)."""
     value = (value or "").strip()
     if value.isascii() and value.isdigit() and len(value) <= 4 and int(value) in allowed:
         return int(value)
     return None
-
-
-def absolute_url(path_or_url):
-    base = current_app.config.get("BASE_URL") or request.url_root
-    return urljoin(base.rstrip("/") + "/", path_or_url or "")
 
 
 def json_ld(data):

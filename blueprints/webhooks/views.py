@@ -5,6 +5,7 @@ from flask import jsonify, request
 
 from app.extensions import jobs
 from app.services import webhooks
+from blueprints.errors import render_error
 from blueprints.webhooks import bp
 
 log = logging.getLogger(__name__)
@@ -12,15 +13,20 @@ log = logging.getLogger(__name__)
 
 @bp.post("/stripe", endpoint="stripe")
 def stripe_event():
+    # Read before the try: a body over the limit is the sender's 413 (Werkzeug raises it while
+    # reading), not a failure of ours answered 503 for the provider to retry for days.
+    limit = request.max_content_length  # the app's MAX_CONTENT_LENGTH unless set here
+    request.max_content_length = min(limit or webhooks.MAX_PAYLOAD_BYTES,
+                                     webhooks.MAX_PAYLOAD_BYTES)
+    payload = request.get_data(cache=False)
     try:
-        event_id = webhooks.receive(request.get_data(cache=False),
-                                    request.headers.get("Stripe-Signature", ""))
+        event_id = webhooks.receive(payload, request.headers.get("Stripe-Signature", ""))
     except webhooks.WebhookRejected as error:
         log.warning("webhook rejected from %s: %s", request.remote_addr, error)
-        return jsonify(error=str(error)), 400
+        return render_error(400, str(error))
     except Exception:
         # With no job queue the event was processed inline and failed: answer 503 so the
         # provider delivers it again (nothing was committed). With RQ, queuing itself failed.
         log.exception("webhook could not be %s", "queued" if jobs.is_async else "processed")
-        return jsonify(error="Try again later."), 503
+        return render_error(503, "Try again later.")
     return jsonify(received=True, id=event_id)

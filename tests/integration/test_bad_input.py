@@ -236,8 +236,8 @@ def test_nul_byte_in_login_email_is_refused_without_a_database_error(client, fac
     factory.shopper(email="shopper@example.com")
     response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 422
-    assert "Enter a valid email address, like name@example.com." in shown_errors(
-        response.get_data(as_text=True))
+    [error] = shown_errors(response.get_data(as_text=True))
+    assert error.startswith("Enter a valid email address, like name@example.com.")
 
 
 def test_nul_byte_in_login_password_is_just_a_wrong_password(client, factory):

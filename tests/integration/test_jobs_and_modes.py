@@ -125,7 +125,8 @@ def test_production_refuses_stripe_without_a_webhook_secret(base_config):
 
 
 def test_production_starts_with_real_secret_keys(base_config):
-    app = create_app(ProductionConfig, production_overrides(base_config))
+    app = create_app(ProductionConfig, production_overrides(
+        base_config, STRIPE_SECRET_KEY="sk_test_example", STRIPE_WEBHOOK_SECRET="whsec_example"))
     assert app.config["ENV_NAME"] == "production"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "production mode" in describe_mode(app)

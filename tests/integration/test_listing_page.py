@@ -54,7 +54,8 @@ def test_filter_form_works_without_javascript_and_enhances_with_htmx(client):
 def test_page_has_canonical_and_noindex_for_deep_filters(app, client, shop, mugs):
     make(app, shop, "Red mug", category=mugs, variants=[("Red", "", 1)], brand="Alder")
     plain = client.get("/products?category=mugs&sort=price_asc").get_data(as_text=True)
-    assert '<link rel="canonical" href="http://localhost/products?category=mugs">' in plain
+    base = app.config["BASE_URL"].rstrip("/")
+    assert f'<link rel="canonical" href="{base}/products?category=mugs">' in plain
     assert "noindex" not in plain
     assert "<title>Mugs · " in plain
     deep = client.get("/products?category=mugs&color=Red&brand=Alder").get_data(as_text=True)

@@ -204,7 +204,8 @@ def test_search_page_title_and_robots(app, client, shop):
     body = client.get("/products?q=speckled").get_data(as_text=True)
     assert "<title>Search results for “speckled” · " in body
     assert '<meta name="robots" content="noindex, follow">' in body
-    assert 'rel="canonical" href="http://localhost/products?q=speckled"' in body
+    base = app.config["BASE_URL"].rstrip("/")
+    assert f'rel="canonical" href="{base}/products?q=speckled"' in body
 
 
 def test_misspelt_multiword_search_suggests_single_words(app, client, shop):
