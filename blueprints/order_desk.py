@@ -5,7 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.models.orders import OrderStatus
 from app.services import order_history, orders, refunds
 from app.services.cart import valid_id
+from blueprints import confirmations
 from blueprints.account.orders import STATUS_BADGES
+from blueprints.forms import CancelOrderForm, RefundOrderForm, page_arg
 
 MAX_UNITS = 10_000  # more than any order line; larger numbers are typing mistakes
 
@@ -15,28 +17,31 @@ def list_context(shop_id):
     status = order_history.parse_status(request.args.get("status"))
     search = request.args.get("q", "", type=str)
     page = orders.orders_page(shop_id=shop_id, status=status, search=search,
-                              page=request.args.get("page", 1, type=int))
+                              page=page_arg())
+    ids = [o.id for o in page.items]
     return {"page": page, "status": status, "search": search.strip()[:64],
-            "counts": order_history.item_counts([o.id for o in page.items]),
+            "counts": order_history.item_counts(ids),
+            "partly_refunded": order_history.partly_refunded(ids),
             "statuses": list(OrderStatus), "labels": order_history.STATUS_LABELS,
             "badges": STATUS_BADGES}
 
 
 def detail_context(order):
-    return {"order": order, "desk": orders.desk_view(order),
-            "labels": order_history.STATUS_LABELS, "badges": STATUS_BADGES}
+    desk = orders.desk_view(order)
+    return {"order": order, "desk": desk, "labels": order_history.STATUS_LABELS,
+            "badges": STATUS_BADGES,
+            "partly_refunded": order.status not in orders.STOPPED
+            and any(item.refunded_quantity for item in order.items)}
 
 
-def refund_request():
-    """(quantities or None for a full refund, restock, reason, expected refund_seq) from the
-    refund form."""
-    form = request.form
-    restock = form.get("restock") in ("y", "on", "1", "true")
+def refund_request(form):
+    """(quantities or None for a full refund, expected refund_seq) from the order page's refund
+    choice (a query string) or its confirmation form."""
     seq = _whole(form.get("refund_seq", ""))
     if form.get("refund_seq") and seq is None:
         raise refunds.RefundError("The form was damaged. Reload the page and try again.")
     if form.get("scope") == "full":
-        return None, restock, form.get("reason"), seq
+        return None, seq
     quantities = {}
     for key, raw in form.items():
         if key.startswith("qty-"):
@@ -45,7 +50,7 @@ def refund_request():
                 raise refunds.RefundError("Enter how many of each item to refund as whole "
                                           "numbers.")
             quantities[item_id] = units
-    return quantities, restock, form.get("reason"), seq
+    return quantities, seq
 
 
 def _whole(raw):
@@ -69,6 +74,20 @@ def perform(action, done, back):
     return redirect(back)
 
 
+def confirm_page(portal, preview, make, form):
+    """Render the confirmation page of `preview()`'s action (422 with the form's errors), or
+    say why the action is not possible now on the order page."""
+    try:
+        confirmation = make(preview())
+    except order_history.OrderNotFound:
+        abort(404)
+    except orders.OrderActionError as error:
+        flash(str(error), "danger")
+        return redirect(url_for(f"{portal}.order", number=request.view_args["number"]))
+    return render_template(f"{portal}/orders_confirm.html", confirm=confirmation, form=form,
+                           labels=order_history.STATUS_LABELS), 422 if form.errors else 200
+
+
 def refund_message(taken):
     restocked = f" {taken.restocked} unit(s) back in stock." if taken.restocked else ""
     what = taken.summary or "Items marked refunded (nothing to pay back)."
@@ -77,7 +96,8 @@ def refund_message(taken):
 
 def register_order_desk(bp, portal, actor, shop_scope):
     """Add the order routes to `bp`: `actor()` is who acts, `shop_scope()` the shop id the
-    list is limited to (None: every shop). Templates: <portal>/orders.html, orders_show.html."""
+    list is limited to (None: every shop). Templates: <portal>/orders.html, orders_show.html,
+    orders_confirm.html (cancelling and refunding are confirmed there first)."""
 
     def detail_url(number):
         return url_for(f"{portal}.order", number=number)
@@ -103,18 +123,31 @@ def register_order_desk(bp, portal, actor, shop_scope):
                           f"{order_history.STATUS_LABELS[order.status].lower()}.",
             detail_url(number))
 
-    @bp.post("/orders/<number>/cancel", endpoint="order_cancel")
+    # GET shows the confirmation page; only its POST (with `confirm`) acts. Any other POST
+    # (an old one-click form) gets the confirmation page too.
+    @bp.route("/orders/<number>/cancel", methods=["GET", "POST"], endpoint="order_cancel")
     def order_cancel(number):
-        return perform(lambda: orders.cancel(actor(), number, request.form.get("reason")),
-                       lambda order: f"Order {order.number} is cancelled, refunded and "
-                                     "restocked.",
-                       detail_url(number))
+        form = CancelOrderForm()
+        if form.validate_on_submit():
+            return perform(lambda: orders.cancel(actor(), number, form.reason.data),
+                           lambda order: f"Order {order.number} is cancelled, refunded and "
+                                         "restocked.",
+                           detail_url(number))
+        return confirm_page(portal, lambda: orders.cancellation(actor(), number),
+                            lambda p: confirmations.desk_cancel(p, detail_url(number)), form)
 
-    @bp.post("/orders/<number>/refund", endpoint="order_refund")
+    @bp.route("/orders/<number>/refund", methods=["GET", "POST"], endpoint="order_refund")
     def order_refund(number):
-        def action():
-            quantities, restock, reason, seq = refund_request()
-            return refunds.refund(actor(), number, quantities, restock=restock, reason=reason,
-                                  expected_seq=seq)
+        choice = request.form if request.method == "POST" else request.args
+        form = RefundOrderForm()
+        if form.validate_on_submit():
+            def action():
+                quantities, seq = refund_request(choice)
+                return refunds.refund(actor(), number, quantities, restock=form.restock.data,
+                                      reason=form.reason.data, expected_seq=seq)
 
-        return perform(action, refund_message, detail_url(number))
+            return perform(action, refund_message, detail_url(number))
+        scope = "full" if choice.get("scope") == "full" else "items"
+        return confirm_page(
+            portal, lambda: refunds.preview(actor(), number, refund_request(choice)[0]),
+            lambda p: confirmations.refund(p, detail_url(number), scope), form)

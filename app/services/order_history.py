@@ -8,9 +8,11 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models.accounts import Address
 from app.models.base import utcnow
+from app.models.catalog import Product, Review
 from app.models.orders import ORDER_FLOW, Order, OrderItem, OrderStatus
 from app.models.shops import Shop
 from app.services import addresses, notifications
+from app.services.catalog import visible_products
 
 PER_PAGE = 10
 RECENT_DAYS = 90
@@ -74,6 +76,17 @@ def item_counts(order_ids):
     return {order_id: int(total or 0) for order_id, total in rows}
 
 
+def partly_refunded(order_ids):
+    """The ids among `order_ids` of orders with some units refunded that are neither refunded
+    nor cancelled as a whole (their status alone would hide the refund), in one query."""
+    if not order_ids:
+        return set()
+    return set(db.session.scalars(
+        select(OrderItem.order_id).distinct().join(Order, Order.id == OrderItem.order_id)
+        .where(OrderItem.order_id.in_(order_ids), OrderItem.refunded_quantity > 0,
+               Order.status.not_in(STOPPED))))
+
+
 def order_for(user_id, number):
     """The user's order by number with items and events; anyone else's is not found."""
     # Numbers are short printable ASCII; anything else (a NUL breaks PostgreSQL) cannot match.
@@ -92,15 +105,24 @@ class OrderDetails:
     order: Order
     shop: Shop | None  # None once the shop is closed, suspended or purged
     steps: list
+    slugs: dict  # {product id: slug} of the order's products shoppers can still see
+    reviewed: frozenset  # product ids the user has reviewed (asked only once delivered)
 
 
 def order_details(user_id, number):
-    """The user's order, its shop if still open, and its tracking timeline."""
+    """The user's order, its shop if still open, its tracking timeline, and which of its
+    products can still be linked to (and have been reviewed)."""
     order = order_for(user_id, number)
     shop = db.session.get(Shop, order.shop_id) if order.shop_id else None
     if shop is not None and not shop.is_active:
         shop = None
-    return OrderDetails(order, shop, timeline(order))
+    ids = {item.product_id for item in order.items if item.product_id}
+    slugs = dict(db.session.execute(visible_products().with_only_columns(
+        Product.id, Product.slug).where(Product.id.in_(ids))).all()) if ids else {}
+    reviewed = frozenset(db.session.scalars(select(Review.product_id).where(
+        Review.user_id == user_id, Review.product_id.in_(list(slugs))))) \
+        if slugs and order.status == OrderStatus.DELIVERED else frozenset()
+    return OrderDetails(order, shop, timeline(order), slugs, reviewed)
 
 
 def _first_event(order, status):

@@ -203,12 +203,7 @@ def cancel(actor, number, reason=None, now=None):
     now = now or utcnow()
     try:
         order = find_order(actor, number, lock=True)
-        allowed = ((OrderStatus.PLACED,) if actor.role not in (Role.SELLER, Role.ADMIN)
-                   else (OrderStatus.PLACED, OrderStatus.PACKED))
-        if order.status not in allowed:
-            when = "before it is packed" if len(allowed) == 1 else "before it ships"
-            raise InvalidTransition(f"This order is {STATUS_LABELS[order.status].lower()}; "
-                                    f"it can only be cancelled {when}.")
+        _check_cancellable(actor, order)
         reason = clean_text(reason, MAX_NOTE, "reason")
         taken = refunds.take_refund(order, None, restock=True, reason=reason, actor=actor,
                                     now=now, cancelling=True)
@@ -222,6 +217,33 @@ def cancel(actor, number, reason=None, now=None):
         raise
     after_commit("workers.orders.email_status_change", event.id)
     return order
+
+
+def _check_cancellable(actor, order):
+    """InvalidTransition unless `actor` may cancel `order` now: sellers and admins while placed
+    or packed, the buyer while placed."""
+    allowed = ((OrderStatus.PLACED,) if actor.role not in (Role.SELLER, Role.ADMIN)
+               else (OrderStatus.PLACED, OrderStatus.PACKED))
+    if order.status not in allowed:
+        when = "before it is packed" if len(allowed) == 1 else "before it ships"
+        raise InvalidTransition(f"This order is {STATUS_LABELS[order.status].lower()}; "
+                                f"it can only be cancelled {when}.")
+
+
+@dataclass(frozen=True)
+class CancelPreview:
+    """What cancelling an order would do now, for its confirmation page."""
+
+    order: Order
+    refund_cents: int  # what the cancellation pays back: everything not refunded yet
+
+
+def cancellation(actor, number):
+    """What `actor` cancelling order `number` would do, changing nothing; the same
+    OrderNotFound / InvalidTransition as cancel() when they may not."""
+    order = find_order(actor, number)
+    _check_cancellable(actor, order)
+    return CancelPreview(order, order.total_cents - refunded_value(order))
 
 
 def _tell_the_shop(order, note, actor):

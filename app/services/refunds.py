@@ -140,6 +140,45 @@ def platform_fee(order):
     return (order.total_cents * bps + 5000) // 10000
 
 
+def _refunded_before_after(order, wanted):
+    """({item id: units refunded}, the same once `wanted` is refunded too)."""
+    before = {item.id: item.refunded_quantity for item in order.items}
+    return before, {**before, **{item.id: before[item.id] + n for item, n in wanted.items()}}
+
+
+@dataclass(frozen=True)
+class RefundPreview:
+    """What a refund would pay back now, for its confirmation page."""
+
+    order: Order
+    lines: list  # [(OrderItem, units)]
+    amount_cents: int
+    complete: bool  # nothing would be left unrefunded: the order becomes refunded
+    refund_seq: int  # the confirmation sends it back, so a second click is refused
+
+
+def preview(actor, number, quantities=None):
+    """What refund() of these quantities (None: everything left) would do, changing nothing;
+    the same errors as refund() for an order or quantities it would refuse."""
+    if actor.role not in (Role.SELLER, Role.ADMIN):
+        raise orders.NotAllowed("Only the shop or the marketplace team can refund an order.")
+    order = orders.find_order(actor, number)
+    _check_refundable(order)
+    wanted = _wanted(order, quantities)
+    if not wanted:
+        raise RefundError("Choose at least one item to refund.")
+    before, after = _refunded_before_after(order, wanted)
+    amount = refunded_value(order, after) - refunded_value(order, before)
+    return RefundPreview(order, list(wanted.items()), amount,
+                         all(after[i.id] >= i.quantity for i in order.items), refund_seq(order))
+
+
+def _check_refundable(order):
+    if order.status in orders.STOPPED:
+        raise RefundError(f"This order is {order.status.value}: there is nothing left "
+                          "to refund.")
+
+
 def take_refund(order, quantities, *, restock, reason, actor, now, cancelling=False):
     """Pay back units of a locked `order` in the caller's transaction (the caller commits).
 
@@ -152,8 +191,7 @@ def take_refund(order, quantities, *, restock, reason, actor, now, cancelling=Fa
         if cancelling:
             return None
         raise RefundError("Choose at least one item to refund.")
-    before = {item.id: item.refunded_quantity for item in order.items}
-    after = {**before, **{item.id: before[item.id] + n for item, n in wanted.items()}}
+    before, after = _refunded_before_after(order, wanted)
     value_before, value_after = refunded_value(order, before), refunded_value(order, after)
     amount = value_after - value_before
     payment = db.session.get(Payment, order.payment_id, with_for_update=True) \
@@ -210,9 +248,7 @@ def refund(actor, number, quantities=None, *, restock=False, reason=None, expect
     now = now or utcnow()
     try:
         order = orders.find_order(actor, number, lock=True)
-        if order.status in orders.STOPPED:
-            raise RefundError(f"This order is {order.status.value}: there is nothing left "
-                              "to refund.")
+        _check_refundable(order)
         if expected_seq is not None and expected_seq != refund_seq(order):
             raise RefundError("This order was refunded meanwhile (perhaps by a second click). "
                               "Check what is left below before refunding again.")

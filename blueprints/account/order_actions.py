@@ -1,11 +1,14 @@
-"""Account: a buyer's printable invoice, buying an order again, and cancelling it early."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+"""Account: a buyer's printable invoice, buying an order again, and cancelling it early
+(after a confirmation page)."""
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.models.accounts import Role
 from app.services import invoices, order_history, orders
+from blueprints import confirmations
 from blueprints.account import bp
 from blueprints.account.orders import country_name
+from blueprints.forms import BuyerCancelForm
 
 
 @bp.get("/orders/<number>/invoice")
@@ -35,15 +38,23 @@ def order_buy_again(number):
     return redirect(url_for("cart.view"))
 
 
-@bp.post("/orders/<number>/cancel")
+# GET shows the confirmation page; only its POST (with `confirm`) cancels. Any other POST
+# (an old one-click form) gets the confirmation page too.
+@bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
 def order_cancel(number):
     buyer = orders.Actor(current_user.id, Role.SHOPPER)
+    back = url_for("account.order", number=number)
+    form = BuyerCancelForm()
     try:
-        order = orders.cancel(buyer, number, request.form.get("reason"))
+        if form.validate_on_submit():
+            order = orders.cancel(buyer, number, form.reason.data)
+            flash(f"Order {order.number} is cancelled. Your refund is on its way.", "success")
+            return redirect(back)
+        confirmation = confirmations.buyer_cancel(orders.cancellation(buyer, number), back)
     except order_history.OrderNotFound:
         abort(404)
     except orders.OrderActionError as error:
         flash(str(error), "danger")
-    else:
-        flash(f"Order {order.number} is cancelled. Your refund is on its way.", "success")
-    return redirect(url_for("account.order", number=number))
+        return redirect(back)
+    return render_template("account/order_confirm.html", confirm=confirmation, form=form), \
+        422 if form.errors else 200

@@ -6,6 +6,7 @@ from app.models.orders import OrderStatus
 from app.services import order_history
 from blueprints.account import bp
 from blueprints.countries import COUNTRIES
+from blueprints.forms import page_arg
 
 # Bootstrap badge colour per status, so the list and the detail page agree.
 STATUS_BADGES = {
@@ -35,15 +36,17 @@ def _account_helpers():
 
 
 def _page():
-    return request.args.get("page", 1, type=int)
+    return page_arg()
 
 
 @bp.get("/orders")
 def orders():
     status = order_history.parse_status(request.args.get("status"))
     page = order_history.orders_for(current_user.id, status=status, page=_page())
-    counts = order_history.item_counts([order.id for order in page.items])
-    return render_template("account/orders.html", page=page, counts=counts, status=status,
+    ids = [order.id for order in page.items]
+    return render_template("account/orders.html", page=page, status=status,
+                           counts=order_history.item_counts(ids),
+                           partly_refunded=order_history.partly_refunded(ids),
                            statuses=list(OrderStatus), labels=order_history.STATUS_LABELS)
 
 
@@ -54,4 +57,4 @@ def order(number):
     except order_history.OrderNotFound:
         abort(404)  # not 403: whether someone else's order exists is not ours to tell
     return render_template("account/order.html", order=details.order, shop=details.shop,
-                           steps=details.steps)
+                           steps=details.steps, slugs=details.slugs, reviewed=details.reviewed)

@@ -14,22 +14,23 @@ from tests.factories_catalog import create_product
 from tests.factories_orders import RecordingProvider, order_row, paid_order
 
 PERSONAS = ("anonymous", "buyer", "other_seller", "owner_seller", "admin")
+CONFIRMED = {"confirm": "yes"}  # what a destructive action's confirmation page posts
 # (method, path, form) per endpoint; {n} is the order number.
 ROUTES = {
     "seller.orders": ("GET", "/seller/orders", None),
     "seller.order": ("GET", "/seller/orders/{n}", None),
     "seller.order_advance": ("POST", "/seller/orders/{n}/status", {"status": "packed"}),
-    "seller.order_cancel": ("POST", "/seller/orders/{n}/cancel", {"reason": "x"}),
-    "seller.order_refund": ("POST", "/seller/orders/{n}/refund", {"scope": "full"}),
+    "seller.order_cancel": ("POST", "/seller/orders/{n}/cancel", {"reason": "x", **CONFIRMED}),
+    "seller.order_refund": ("POST", "/seller/orders/{n}/refund", {"scope": "full", **CONFIRMED}),
     "admin.orders": ("GET", "/admin/orders", None),
     "admin.order": ("GET", "/admin/orders/{n}", None),
     "admin.order_advance": ("POST", "/admin/orders/{n}/status", {"status": "packed"}),
-    "admin.order_cancel": ("POST", "/admin/orders/{n}/cancel", {"reason": "x"}),
-    "admin.order_refund": ("POST", "/admin/orders/{n}/refund", {"scope": "full"}),
+    "admin.order_cancel": ("POST", "/admin/orders/{n}/cancel", {"reason": "x", **CONFIRMED}),
+    "admin.order_refund": ("POST", "/admin/orders/{n}/refund", {"scope": "full", **CONFIRMED}),
     "account.order": ("GET", "/account/orders/{n}", None),
     "account.order_invoice": ("GET", "/account/orders/{n}/invoice", None),
     "account.order_buy_again": ("POST", "/account/orders/{n}/buy-again", {}),
-    "account.order_cancel": ("POST", "/account/orders/{n}/cancel", {}),
+    "account.order_cancel": ("POST", "/account/orders/{n}/cancel", CONFIRMED),
 }
 # Who gets in, per portal; everyone else signed in gets 403 (portals) or 404 (account).
 ALLOWED = {"seller": {"owner_seller"}, "admin": {"admin"}, "account": {"buyer"}}

@@ -15,6 +15,8 @@ from tests.factories_orders import (
     stock_of,
 )
 
+CONFIRMED = {"confirm": "yes"}  # what a destructive action's confirmation page posts
+
 
 @pytest.fixture
 def seller(factory):
@@ -126,7 +128,8 @@ def test_seller_cancels_an_unshipped_order_which_is_refunded_in_full_and_restock
         app, client, auth, mailbox, seller, shop, product, buyer, status):
     number = paid_order(app, buyer, shop, [(product, 3)], status=status, shipping_cents=450)
     auth.login(seller)
-    body = client.post(f"/seller/orders/{number}/cancel", data={"reason": "Kiln broke"},
+    body = client.post(f"/seller/orders/{number}/cancel",
+                       data={"reason": "Kiln broke", **CONFIRMED},
                        follow_redirects=True).get_data(as_text=True)
     assert f"Order {number} is cancelled, refunded and restocked." in body
     order, payment = order_row(app, number)
@@ -147,7 +150,7 @@ def test_seller_cannot_cancel_an_order_that_has_shipped(app, client, auth, selle
                                                         product, buyer, status):
     number = paid_order(app, buyer, shop, [(product, 1)], status=status)
     auth.login(seller)
-    body = client.post(f"/seller/orders/{number}/cancel",
+    body = client.post(f"/seller/orders/{number}/cancel", data=CONFIRMED,
                        follow_redirects=True).get_data(as_text=True)
     assert "it can only be cancelled before it ships" in body
     order, payment = order_row(app, number)
@@ -159,10 +162,11 @@ def test_buyer_cancels_while_placed_but_not_once_packed(app, client, auth, selle
     placed = paid_order(app, buyer, shop, [(product, 1)])
     packed = paid_order(app, buyer, shop, [(product, 1)], status="packed")
     auth.login(buyer)
-    ok = client.post(f"/account/orders/{placed}/cancel", data={"reason": "Changed my mind"},
+    ok = client.post(f"/account/orders/{placed}/cancel",
+                     data={"reason": "Changed my mind", **CONFIRMED},
                      follow_redirects=True).get_data(as_text=True)
     assert "is cancelled. Your refund is on its way." in ok
-    refused = client.post(f"/account/orders/{packed}/cancel",
+    refused = client.post(f"/account/orders/{packed}/cancel", data=CONFIRMED,
                           follow_redirects=True).get_data(as_text=True)
     assert "it can only be cancelled before it is packed" in refused
     assert order_row(app, placed)[0].status == OrderStatus.CANCELLED
@@ -179,8 +183,9 @@ def test_cancelling_twice_refunds_once(app, client, auth, monkeypatch, seller, s
     monkeypatch.setitem(app.extensions, "payments", provider)
     number = paid_order(app, buyer, shop, [(product, 2)])
     auth.login(seller)
-    client.post(f"/seller/orders/{number}/cancel")
-    second = client.post(f"/seller/orders/{number}/cancel", follow_redirects=True)
+    client.post(f"/seller/orders/{number}/cancel", data=CONFIRMED)
+    second = client.post(f"/seller/orders/{number}/cancel", data=CONFIRMED,
+                         follow_redirects=True)
     assert "This order is cancelled; it can only be cancelled" in second.get_data(as_text=True)
     assert [r["amount_cents"] for r in provider.refunds] == [4500]
     assert provider.refunds[0]["idempotency_key"] == f"refund-{number}-1"
@@ -193,7 +198,7 @@ def test_provider_refusing_the_refund_leaves_the_order_as_it_was(app, client, au
     monkeypatch.setitem(app.extensions, "payments", RecordingProvider(fail=True))
     number = paid_order(app, buyer, shop, [(product, 2)])
     auth.login(seller)
-    body = client.post(f"/seller/orders/{number}/cancel",
+    body = client.post(f"/seller/orders/{number}/cancel", data=CONFIRMED,
                        follow_redirects=True).get_data(as_text=True)
     assert "The card network is down. Nothing was changed." in body
     order, payment = order_row(app, number)
@@ -210,7 +215,7 @@ def test_admin_moves_and_cancels_any_shops_orders(app, client, auth, factory, sh
     second = paid_order(app, buyer, shop, [(product, 1)], status="packed")
     admin = auth.login_as("admin")
     assert "is now packed" in step(client, "admin", first, "packed").get_data(as_text=True)
-    client.post(f"/admin/orders/{second}/cancel", data={"reason": "Fraud check"})
+    client.post(f"/admin/orders/{second}/cancel", data={"reason": "Fraud check", **CONFIRMED})
     assert order_row(app, first)[0].status_events[-1].actor_user_id == admin.id
     cancelled = order_row(app, second)[0]
     assert cancelled.status == OrderStatus.CANCELLED

@@ -23,37 +23,9 @@ from tests.factories_orders import (
 
 
 @pytest.fixture
-def seller(factory):
-    return factory.seller(with_shop=False)
-
-
-@pytest.fixture
-def shop(factory, seller):
-    return factory.shop(seller, name="Fern & Stone")
-
-
-@pytest.fixture
-def mug(app, shop):
-    return create_product(app, shop, title="Stoneware mug", price_cents=2000,
-                          variants=[("", "", 10)])
-
-
-@pytest.fixture
 def plate(app, shop):
     return create_product(app, shop, title="Side plate", price_cents=1500,
                           variants=[("", "", 4)])
-
-
-@pytest.fixture
-def buyer(factory):
-    return factory.shopper()
-
-
-@pytest.fixture
-def provider(app, monkeypatch):
-    recording = RecordingProvider()
-    monkeypatch.setitem(app.extensions, "payments", recording)
-    return recording
 
 
 def item_ids(app, number):
@@ -61,7 +33,9 @@ def item_ids(app, number):
 
 
 def refund(client, number, portal="seller", follow=True, **form):
-    return client.post(f"/{portal}/orders/{number}/refund", data=form, follow_redirects=follow)
+    """Submit the refund's confirmation form (what its page posts: the choice and confirm)."""
+    return client.post(f"/{portal}/orders/{number}/refund", data={**form, "confirm": "yes"},
+                       follow_redirects=follow)
 
 
 def test_full_refund_pays_back_the_total_and_shows_everywhere(app, client, auth, mailbox,
