@@ -1,5 +1,5 @@
 """Storefront pages."""
-from flask import render_template
+from flask import current_app, render_template, send_from_directory
 from markupsafe import Markup
 
 from app.services import home as home_service
@@ -32,3 +32,9 @@ def home():
     sections = cached(make_key("home-sections"), cache_seconds(), _sections)
     return render_template("storefront/home.html", site=home_service.hero(),
                            sections=Markup(sections))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links (feed readers, bookmarks, PDFs)."""
+    return send_from_directory(current_app.static_folder, "img/favicon.ico", max_age=86400)
