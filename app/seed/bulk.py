@@ -52,7 +52,7 @@ class Seed:
     ids: "Ids" = None
     site_fee_bps: int = 1000
     tax_bps: dict = field(default_factory=dict)
-    product_images: dict = field(default_factory=dict)  # subcategory -> [url]
+    category_images: dict = field(default_factory=dict)  # category name -> url
     shop_logos: list = field(default_factory=list)
     shop_banners: list = field(default_factory=list)
     categories: dict = field(default_factory=dict)  # subcategory name -> (top id, sub id)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.catalog import Category, Product, ProductImage, ProductStatus, ProductVariant
-from app.seed import texts
+from app.seed import images, texts
 from app.seed.bulk import CHUNK, DAY, ProductInfo, insert_rows
 from app.seed.items import CATEGORY_TREE, charm_price, load_items
 from app.services.descriptions import description_columns
@@ -18,7 +18,10 @@ SIZED = {"Bags & Totes", "Textiles & Cushions"}
 FINISHED = {"Jewellery & Hair"}
 COLOURED = {"Mugs & Cups", "Candles & Holders", "Planters & Pots", "Lanterns", "Storage & Tins",
             "Purses & Keyrings", "Baking & Tableware"}
-_STOP = {"of", "and", "the", "with", "in", "set", "pack", "small", "large", "mini", "jumbo"}
+_STOP = {"of", "and", "the", "with", "in", "set", "pack", "small", "large", "mini", "jumbo",
+         "for", "asst", "assorted", "ass", "col", "colour", "design"}
+MAX_TAGS = 5
+TOP_INDEX = {top: n for n, (top, _subs) in enumerate(CATEGORY_TREE)}
 
 
 def create_categories(seed):
@@ -38,10 +41,8 @@ def _category(seed, rows, existing, name, parent_id, position, top=None):
     if slug in existing:
         return existing[slug]
     category_id = seed.ids.take(Category)[0]
-    pool = seed.product_images.get(name) or seed.product_images.get(
-        next((subs[0] for t, subs in CATEGORY_TREE if t == name), None)) or [None]
     rows.append(dict(id=category_id, parent_id=parent_id, name=name, slug=slug,
-                     position=position, image_url=pool[0],
+                     position=position, image_url=seed.category_images.get(name),
                      description=f"{name} from independent shops" + (f" — {top}." if top else ".")))
     existing[slug] = category_id
     return category_id
@@ -75,7 +76,12 @@ def _variation_names():
 
 
 def create_products(seed, progress=None):
-    """seed.products products, in chunks: product rows, then their images and variants."""
+    """seed.products products, in chunks: product rows, then their images and variants.
+
+    Each real item gets a picture of its own, drawn when the item is first used; past the
+    3,866 real items a variation ("– Sage Edition") shows its item's picture, which keeps a
+    100k-product seed to a few thousand pictures.
+    """
     rng = seed.rng
     items = load_items()
     rng.shuffle(items)  # a small demo still spans every category, not just the best sellers
@@ -87,7 +93,8 @@ def create_products(seed, progress=None):
     variations, variation_slugs = _variation_names()
     picker = ShopPicker(seed.shops, rng)
     product_ids = iter(seed.ids.take(Product, seed.products))
-    products, images, variants = [], [], []
+    products, image_rows, variants = [], [], []
+    pictures = {}  # item index -> url of its picture
     for n in range(seed.products):
         cycle, index = divmod(n, len(items))
         item = items[index]
@@ -107,13 +114,15 @@ def create_products(seed, progress=None):
             used.add(slug)
         products.append(_product_row(seed, product_id, shop, item, top, top_id, sub_id,
                                      title, slug, price))
-        if seed.product_images:
-            pool = seed.product_images[item.subcategory]
-            for position, url in enumerate(rng.sample(pool, rng.choice((1, 1, 2, 2, 3)))):
-                # No file_id: the pool is shared, so deleting one product must not delete
-                # the file thousands of other products show.
-                images.append(dict(product_id=product_id, url=url, file_id=None, alt=title,
-                                   position=position))
+        if seed.images:
+            url = pictures.get(index)
+            if url is None:
+                url = pictures[index] = images.product_url(
+                    base_slugs[index], item.title, item.subcategory, TOP_INDEX[top])
+            # No file_id: a variation shares the file, so deleting one product must not
+            # delete the picture another shows.
+            image_rows.append(dict(product_id=product_id, url=url, file_id=None, alt=title,
+                                   position=0))
         rows = _variant_rows(seed, shop, product_id, item)
         variants.extend(rows)
         if len(shop.sample) < SAMPLE_PER_SHOP:
@@ -122,20 +131,21 @@ def create_products(seed, progress=None):
             shop.sample.append(ProductInfo(product_id, shop.id, title, effective, [
                 (r["id"], r["sku"], r["color"], r["size"], r["stock"]) for r in rows]))
         if len(products) >= CHUNK:
-            _flush(seed, products, images, variants, progress)
-    _flush(seed, products, images, variants, progress)
+            _flush(seed, products, image_rows, variants, progress)
+    _flush(seed, products, image_rows, variants, progress)
+    seed.count("product pictures", len(pictures))
 
 
-def _flush(seed, products, images, variants, progress):
+def _flush(seed, products, image_rows, variants, progress):
     if not products:
         return
     seed.count("products", insert_rows(Product, products))
-    seed.count("product images", insert_rows(ProductImage, images))
+    seed.count("product images", insert_rows(ProductImage, image_rows))
     seed.count("variants", insert_rows(ProductVariant, variants))
     if progress and seed.counts["products"] % 20000 < CHUNK and seed.products > 20000:
         progress.step(f"… {seed.counts['products']:,} products")
     products.clear()
-    images.clear()
+    image_rows.clear()
     variants.clear()
 
 
@@ -146,17 +156,15 @@ def _product_row(seed, product_id, shop, item, top, top_id, sub_id, title, slug,
         sale = charm_price(price * rng.uniform(0.65, 0.9)) - 10
         sale = sale if 0 < sale < price else None
     brand = rng.choice(shop.brands)
-    material = rng.choice(texts.MATERIALS[top])
+    material = _material(rng, item.title, top)
     size = f"{rng.randint(6, 40)} x {rng.randint(4, 30)} x {rng.randint(2, 25)} cm"
     care = rng.choice(texts.CARE)
-    words = [w.lower() for w in item.title.replace(",", " ").split()
-             if w.isalpha() and len(w) > 2 and w.lower() not in _STOP]
-    tags = ",".join(dict.fromkeys([slugify(item.subcategory)] + words[:4]))
+    tags = ",".join(title_tags(item.title))
     created = seed.now - rng.uniform(0.05, 180) * DAY
     safe_title = escape(title)
     description = (
         f"<p>{safe_title} by {escape(brand)}. {rng.choice(texts.PITCHES)}</p>"
-        f"<p>Sold by {escape(shop.name)}; ships from {shop.country}.</p>"
+        f"<p>Ships from {shop.country}.</p>"
         f"<ul><li>Material: {material}</li><li>Size: {size}</li>"
         f"<li>Care: {care}</li></ul>"
     )
@@ -171,6 +179,22 @@ def _product_row(seed, product_id, shop, item, top, top_id, sub_id, title, slug,
                         "Catalogue no.": f"UCI-{item.item_id}"},
         created_at=created, updated_at=created,
     )
+
+
+def title_tags(title):
+    """Up to MAX_TAGS descriptive words of a title, lower case: 'Jumbo Bag Red Retrospot' ->
+    ['bag', 'red', 'retrospot']. Never the category's name: search would find it everywhere."""
+    words = (w.lower() for w in title.replace(",", " ").replace("/", " ").split())
+    kept = [w for w in words if w.isalpha() and len(w) > 2 and w not in _STOP]
+    return list(dict.fromkeys(kept))[:MAX_TAGS]
+
+
+def _material(rng, title, top):
+    """The material a title names ('Zinc Heart Lantern'), else a likely one for its category."""
+    for word in title.upper().split():
+        if word in texts.TITLE_MATERIALS:
+            return texts.TITLE_MATERIALS[word]
+    return rng.choice(texts.MATERIALS[top])
 
 
 def _variant_options(rng, item):

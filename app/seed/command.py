@@ -55,12 +55,12 @@ def seed_demo(products, shops, shoppers, seed_value, if_empty, with_images):
 def _run(seed, progress):
     site_logo = site_banner = None
     if seed.images:
-        seed.product_images = images.product_pool(CATEGORY_TREE)
+        seed.category_images = images.category_pictures(CATEGORY_TREE)
         seed.shop_logos, seed.shop_banners = images.shop_pool()
         site_logo, site_banner = images.site_images()
-        pictures = sum(map(len, seed.product_images.values())) + 2 + len(seed.shop_logos) \
+        pictures = len(seed.category_images) + 2 + len(seed.shop_logos) \
             + len(seed.shop_banners)
-        progress.step(f"{pictures} pictures in the image pool")
+        progress.step(f"{pictures} category, shop and site pictures")
     people.create_site(seed, logo_url=site_logo, banner_url=site_banner)
     people.create_accounts(seed)
     people.create_shops(seed)
@@ -69,7 +69,8 @@ def _run(seed, progress):
     catalogue.create_categories(seed)
     catalogue.create_products(seed, progress)
     progress.step(f"{seed.counts['products']:,} products, "
-                  f"{seed.counts['variants']:,} variants")
+                  f"{seed.counts['variants']:,} variants, "
+                  f"{seed.counts.get('product pictures', 0):,} product pictures")
     offers.create_events(seed)
     offers.create_discount_codes(seed)
     activity.create_orders(seed)

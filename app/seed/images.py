@@ -1,15 +1,17 @@
-"""Demo pictures drawn locally with Pillow: a small reusable pool, never one file per product."""
+"""Demo pictures drawn locally with Pillow: one of its own per catalogue item, plus shop art."""
 import io
 import random
-from functools import partial
+import re
+import zlib
+from functools import lru_cache, partial
 
 from PIL import Image, ImageDraw, ImageFont
 from slugify import slugify
 
+from app.seed import motifs
 from app.services.media import storage
 
-PRODUCT_SIZE = 800
-IMAGES_PER_SUBCATEGORY = 12
+PRODUCT_SIZE = 640  # the product page's square zoom frame; cards show the middle 4:3 of it
 SHOP_LOGOS = 12
 SHOP_BANNERS = 8
 
@@ -24,13 +26,17 @@ PALETTES = (
     ((200, 230, 201), (46, 125, 50), (255, 248, 225)),
     ((225, 213, 231), (106, 27, 154), (255, 236, 179)),
 )
-
-
-def _font(size):
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow without FreeType support: the fixed bitmap font
-        return ImageFont.load_default()
+# Colours a title names paint its motif, so "Jumbo Bag Red Retrospot" shows a red bag.
+TITLE_COLOURS = {
+    "RED": (198, 40, 40), "BLUE": (30, 96, 170), "PINK": (233, 99, 148),
+    "GREEN": (56, 142, 60), "WHITE": (250, 250, 248), "IVORY": (245, 238, 220),
+    "CREAM": (243, 233, 205), "BLACK": (40, 40, 44), "GOLD": (212, 165, 32),
+    "SILVER": (176, 184, 192), "PURPLE": (123, 63, 160), "ORANGE": (239, 124, 32),
+    "YELLOW": (244, 200, 40), "BROWN": (121, 85, 61), "LILAC": (190, 160, 215),
+    "TEAL": (0, 128, 128), "TURQUOISE": (38, 180, 170), "GREY": (130, 130, 135),
+    "NAVY": (30, 45, 90), "NATURAL": (205, 180, 140),
+}
+_WORDS = re.compile(r"[A-Za-z]+")
 
 
 def _gradient(size, top, bottom, angle):
@@ -92,7 +98,8 @@ def _text_centred(draw, y, text, size, width, fill, shadow):
 def _encode(image, fmt="JPEG"):
     buffer = io.BytesIO()
     if fmt == "JPEG":
-        image.convert("RGB").save(buffer, "JPEG", quality=80)
+        # convert() copies even an RGB picture: only convert what is not RGB already.
+        (image if image.mode == "RGB" else image.convert("RGB")).save(buffer, "JPEG", quality=80)
     else:
         image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
@@ -124,27 +131,91 @@ def picture(width, height, palette, seed, title, subtitle=""):
 
 
 def _save(name, build, fmt="JPEG"):
-    """Save once: the pool depends only on its names, so a re-seed reuses existing files."""
+    """Save once: a picture depends only on its name, so a re-seed reuses existing files."""
     store, path = storage(), f"demo/{name}"
     if hasattr(store, "exists") and store.exists(path):
         return store.url(path)
     return store.save(path, _encode(build(), fmt))
 
 
-def product_pool(tree):
-    """{subcategory name: [url, ...]} for every subcategory of [(top, [subs])]."""
-    pool = {}
+def category_pictures(tree):
+    """{category name: url} for every top-level category and subcategory of [(top, [subs])]."""
+    urls = {}
     for t, (top, subs) in enumerate(tree):
-        palette = PALETTES[t % len(PALETTES)]
-        for s, sub in enumerate(subs):
-            slug = slugify(sub)
-            pool[sub] = [
-                _save(f"{slug}-{n + 1:02d}.jpg",
-                      partial(picture, PRODUCT_SIZE, PRODUCT_SIZE, palette,
-                              (t * 31 + s) * 101 + n, sub, top))
-                for n in range(IMAGES_PER_SUBCATEGORY)
-            ]
-    return pool
+        urls[top] = _save(f"categories/{slugify(top)}.jpg",
+                          partial(product_picture, top, subs[0], t))
+        for sub in subs:
+            urls[sub] = _save(f"categories/{slugify(sub)}.jpg",
+                              partial(product_picture, sub, sub, t))
+    return urls
+
+
+def product_url(name, title, subcategory, top_index):
+    """The url of an item's own picture, drawn and saved under demo/products/<name>.jpg."""
+    return _save(f"products/{name}.jpg",
+                 partial(product_picture, title, subcategory, top_index))
+
+
+def product_picture(title, subcategory, top_index):
+    """A picture of one item: its category's palette and motif, painted in the colour its title
+    names, over a pattern chosen by its title, with the title written underneath."""
+    key = zlib.crc32(title.encode())
+    rng = random.Random(key)
+    light, dark, accent = PALETTES[top_index % len(PALETTES)]
+    size = PRODUCT_SIZE
+    image = Image.new("RGB", (size, size), _mix(light, accent, rng.uniform(0, 0.6)))
+    draw = ImageDraw.Draw(image)
+    _pattern(draw, rng, size, size, _mix(light, dark, 0.18))
+    upper = [w.upper() for w in _WORDS.findall(title)]
+    colour = next((TITLE_COLOURS[w] for w in upper if w in TITLE_COLOURS), None)
+    fill = colour or _mix(dark, (255, 255, 255), rng.uniform(0, 0.35))
+    line = (90, 90, 96) if colour == TITLE_COLOURS["BLACK"] else dark
+    # Cards crop a square to its middle 4:3: motif and caption stay between 1/8 and 7/8.
+    cx, cy, radius = size // 2, size * 19 // 50, size // 6
+    halo = radius * 13 // 10
+    draw.ellipse((cx - halo, cy - halo, cx + halo, cy + halo), fill=accent)
+    motifs.draw(draw, motifs.pick(upper, subcategory), (cx, cy), radius, fill, line)
+    _caption(draw, title, size, dark)
+    return image
+
+
+def _mix(a, b, share):
+    return tuple(round(x + (y - x) * share) for x, y in zip(a, b, strict=True))
+
+
+@lru_cache(maxsize=8)
+def _font(size):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow without FreeType support: the fixed bitmap font
+        return ImageFont.load_default()
+
+
+def _caption(draw, title, size, dark):
+    """The title on a band across the lower part, in at most two lines (shrunk to fit)."""
+    top, bottom = size * 31 // 50, size * 43 // 50
+    draw.rectangle((0, top, size, bottom), fill=dark)
+    for points in (size // 15, size // 19, size // 24):
+        font = _font(points)
+        lines = _wrap(title, font, size * 9 // 10)
+        if len(lines) <= 2:
+            break
+    if len(lines) > 2:  # a long title even at the smallest size: the rest is elided
+        lines = [lines[0], f"{lines[1]} …"]
+    gap = points * 5 // 4
+    y = (top + bottom) // 2 - gap * (len(lines) - 1) // 2
+    for n, text in enumerate(lines):
+        draw.text((size // 2, y + n * gap), text, font=font, fill=(255, 255, 255), anchor="mm")
+
+
+def _wrap(text, font, width):
+    lines = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 def shop_pool():

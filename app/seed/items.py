@@ -14,65 +14,86 @@ NOT_PRODUCTS = {
 }
 GBP_TO_USD = 1.27
 
-# Top-level category -> subcategories, in storefront order; the last subcategory listed in
-# FALLBACK_SUBCATEGORY catches every title no keyword rule claims.
+# Top-level category -> subcategories, in storefront order. FALLBACK_SUBCATEGORY catches every
+# title no keyword rule claims, so its name promises nothing a title might not say.
 CATEGORY_TREE = (
     ("Home & Kitchen", ("Mugs & Cups", "Baking & Tableware", "Storage & Tins",
-                        "Textiles & Cushions")),
+                        "Textiles & Cushions", "Bath & Body")),
     ("Candles & Lights", ("Candles & Holders", "Lanterns", "Fairy & String Lights")),
     ("Party & Seasonal", ("Christmas", "Party Supplies", "Easter & Spring")),
-    ("Bags & Accessories", ("Bags & Totes", "Jewellery & Hair", "Purses & Keyrings")),
+    ("Bags & Accessories", ("Bags & Totes", "Jewellery & Hair", "Purses & Keyrings",
+                            "Hats, Scarves & Umbrellas")),
     ("Stationery & Paper", ("Cards & Wrap", "Notebooks & Pens", "Stickers & Crafts")),
     ("Toys & Games", ("Kids' Toys", "Games & Puzzles", "Baby & Nursery")),
     ("Garden & Outdoor", ("Planters & Pots", "Birds & Wildlife", "Picnic & Outdoor")),
     ("Vintage Signs & Decor", ("Signs & Wall Art", "Frames & Mirrors", "Clocks",
-                               "Hearts & Hanging Decor")),
+                               "Hearts & Hanging Decor", "Vases & Flowers", "Hooks & Door Stops",
+                               "Gifts & Curios")),
 )
-FALLBACK_SUBCATEGORY = "Hearts & Hanging Decor"
+FALLBACK_SUBCATEGORY = "Gifts & Curios"
 
 # First match wins, so the specific rules (Christmas, T-light holders) come before the broad
-# ones (light, box). Words match whole, with an optional plural S.
+# ones (light, box). Words match whole, with an optional plural S or ES.
 _RULES = (
-    ("Christmas", "CHRISTMAS XMAS ADVENT SANTA REINDEER SNOWFLAKE BAUBLE NATIVITY SNOWMAN"),
-    ("Easter & Spring", "EASTER BUNNY CHICK SPRING"),
+    ("Christmas", "CHRISTMAS XMAS ADVENT SANTA REINDEER SNOWFLAKE BAUBLE NATIVITY SNOWMAN "
+                  "JINGLE HOLLY MISTLETOE ELF"),
+    ("Easter & Spring", "EASTER BUNNY BUNNIES CHICK SPRING"),
     ("Games & Puzzles", "GAME JIGSAW PUZZLE DOMINOES DOMINO SNAKES LUDO DICE PLAYING"),
     ("Party Supplies", "PARTY BUNTING BALLOON CAKE_CASES NAPKIN PARASOL_COCKTAIL STRAW "
-                       "PINATA BIRTHDAY CONFETTI"),
-    ("Candles & Holders", "CANDLE CANDLEHOLDER T-LIGHT TEALIGHT TLIGHT INCENSE WAX"),
+                       "PINATA BIRTHDAY CONFETTI PARTY_BAG"),
+    ("Candles & Holders", "CANDLE CANDLEHOLDER CANDLESTICK T-LIGHT TEALIGHT TLIGHT INCENSE WAX "
+                          "CANDLEPOT"),
     ("Lanterns", "LANTERN"),
-    ("Fairy & String Lights", "LIGHT LIGHTS LAMP CHANDELIER NIGHTLIGHT"),
+    ("Fairy & String Lights", "LIGHT LIGHTS LAMP LAMPSHADE CHANDELIER NIGHTLIGHT TORCH"),
     ("Mugs & Cups", "MUG CUP TEACUP BEAKER SAUCER"),
+    ("Bath & Body", "SOAP WASHBAG BATH BATHROOM SHOWER TOILET SPONGE TOOTHBRUSH FLANNEL "
+                    "SPONGEBAG WASH_BAG TOILETRY LIP_GLOSS"),
     ("Textiles & Cushions", "TOWEL CUSHION APRON OVEN_GLOVE THROW BLANKET DOORMAT QUILT "
-                            "FILLER_PAD TEA_COSY HOT_WATER_BOTTLE CURTAIN WARMER"),
+                            "FILLER_PAD TEA_COSY HOT_WATER_BOTTLE CURTAIN WARMER C/COVER MAT "
+                            "TABLECLOTH"),
     ("Baking & Tableware", "CAKESTAND CAKE BAKING PLATE BOWL TEAPOT CUTLERY TRAY JUG "
                            "BISCUIT CUTTER SPOON FORK COASTER PLACEMAT RECIPE CAKE_TIN "
                            "CHOPSTICKS EGG TEA COFFEE SUGAR BOTTLE DISH PAN BREAD FOOD "
-                           "KITCHEN PANTRY LUNCH_BOX JELLY_MOULD"),
-    ("Purses & Keyrings", "PURSE KEY_RING KEYRING KEY_FOB WALLET UMBRELLA PASSPORT KEY_CHAIN "
+                           "KITCHEN PANTRY LUNCH_BOX JELLY_MOULD GLASS_CHALICE POPCORN "
+                           "ICE_LOLLY UTENSIL JAM_MAKING DRINKING_GLASS TUMBLER"),
+    ("Purses & Keyrings", "PURSE KEY_RING KEYRING KEY_FOB WALLET PASSPORT KEY_CHAIN "
                           "LUGGAGE_TAG"),
+    ("Hats, Scarves & Umbrellas", "UMBRELLA HAT SCARF GLOVES MITTENS RAIN_MAC RAINCOAT PONCHO "
+                                  "SLIPPER SOCK FAN SHOWER_CAP"),
     ("Bags & Totes", "BAG TOTE SHOPPER BACKPACK HANDBAG RUCKSACK SATCHEL"),
     ("Clocks", "CLOCK ALARM"),
-    ("Frames & Mirrors", "FRAME MIRROR PHOTO"),
+    ("Frames & Mirrors", "FRAME PHOTOFRAME MIRROR PHOTO"),
     ("Jewellery & Hair", "NECKLACE BRACELET EARRINGS RING HAIR BROOCH JEWEL BANGLE CHARM "
-                         "DIAMANTE HAIRCLIP BEADS NECKL"),
+                         "DIAMANTE HAIRCLIP BEADS NECKL NECKLAC BRACLET CHOKER JEWELLERY JEWELLED "
+                         "TIARA"),
     ("Cards & Wrap", "CARD WRAP GIFT_TAG TAGS ENVELOPE"),
     ("Notebooks & Pens", "NOTEBOOK PENCIL PEN ERASER RULER NOTEPAD DIARY JOURNAL CALENDAR "
-                         "MEMO NOTE_BOOK SHARPENER BOOK"),
+                         "MEMO NOTE_BOOK SHARPENER BOOK SKETCHBOOK STATIONERY SHOPPING_LIST "
+                         "PAPERWEIGHT"),
     ("Stickers & Crafts", "STICKER CRAFT SEWING KNITTING RIBBON STAMP PAPER CHALK CRAYONS "
-                          "COLOURING PAINT GLITTER TISSUE MAGNET TAPE FELTCRAFT KIT"),
+                          "COLOURING PAINT GLITTER TISSUE MAGNET TAPE FELTCRAFT KIT SCISSOR "
+                          "CHALKBOARD DRAWING"),
     ("Baby & Nursery", "BABY NURSERY CHILDRENS CHILDS BIB"),
-    ("Kids' Toys", "TOY DOLL SPACEBOY TEDDY SOLDIER SKITTLES MARBLES BLOCKS SKIPPING "
-                   "SPINNING_TOP HARMONICA PUPPET BALL"),
-    ("Birds & Wildlife", "BIRD BIRDHOUSE FEEDER HEDGEHOG NEST BUTTERFLY BEE"),
+    ("Kids' Toys", "TOY DOLL DOLLY SPACEBOY TEDDY SOLDIER SKITTLES MARBLES BLOCKS SKIPPING "
+                   "SPINNING_TOP HARMONICA PUPPET BALL HELICOPTER PLAYHOUSE MOBILE "
+                   "FELT_FARM_ANIMAL"),
+    ("Birds & Wildlife", "BIRD BIRDHOUSE FEEDER HEDGEHOG NEST BUTTERFLY BEE LOVEBIRD DOVE"),
+    ("Vases & Flowers", "VASE POSY ARTIFICIAL_FLOWER"),
     ("Planters & Pots", "GARDEN PLANT PLANTER POT WATERING HERB SEED FLOWER_POT GROW"),
     ("Picnic & Outdoor", "PICNIC OUTDOOR BEACH WINDMILL WINDCHIME CHIME PARASOL"),
-    ("Signs & Wall Art", "SIGN PLAQUE WALL_ART PRINT TILE POSTER"),
+    ("Signs & Wall Art", "SIGN PLAQUE WALL_ART PRINT TILE POSTER LETTERS"),
+    ("Hearts & Hanging Decor", "HEART HEARTS HANGING DECORATION WREATH GARLAND TRELLIS ORNAMENT"),
+    ("Hooks & Door Stops", "HOOK HANGER PEG DOORSTOP DOOR_STOP DOORKNOB DRAWERKNOB KNOB "
+                           "COAT_RACK"),
+    # Flowers are often a pattern ("Rose Cottage Mug"): only titles nothing above claimed.
+    ("Vases & Flowers", "FLOWER ROSE DAISY ANEMONE TULIP PEONY LAVENDER"),
     ("Storage & Tins", "BOX JAR TIN STORAGE DRAWER CABINET BIN CHEST RACK ORGANISER TIDY "
-                       "HAMPER BASKET TRINKET CADDY"),
+                       "HAMPER BASKET TRINKET CADDY BUCKET CASE STAND"),
+    ("Baking & Tableware", "GLASS PLATTER FRUITBOWL SQUEEZER CANNISTER"),
 )
 RULES = tuple(
     (sub, re.compile(r"\b(?:" + "|".join(
-        re.escape(w).replace("_", r"\s+") for w in words.split()) + r")S?\b"))
+        re.escape(w).replace("_", r"\s+") for w in words.split()) + r")(?:E?S)?\b"))
     for sub, words in _RULES
 )
 

@@ -52,9 +52,11 @@ SHOP_BLURBS = (
     "Everything for a cosy home: candles, cushions, lights and a little bit of sparkle.",
 )
 
-BRAND_PARTS = ("Nordl", "Petal", "Hearth", "Kinfolk", "Tallow", "Brume", "Sable", "Larkin",
-               "Ember", "Moss", "Quill", "Dovetail", "Alder", "Mirth", "Birch", "Cobble")
-BRAND_SUFFIXES = (" & Co", " Home", " Studio", " Goods", " Works", "", " Living", " Atelier")
+# Brand words no title word starts (a test checks it): search matches the last word typed as a
+# prefix, so a brand "Hearth Home" would turn up for "heart" and for "home".
+BRAND_PARTS = ("Nordl", "Halden", "Kinfolk", "Orrin", "Brume", "Sable", "Larkin", "Vesper",
+               "Ember", "Moss", "Quill", "Fennick", "Alder", "Mirth", "Birch", "Cobble")
+BRAND_SUFFIXES = (" & Co", " Atelier", " Goods", " Supply", "", " Living", " Trading")
 
 COLOURS = ("Red", "Blue", "Green", "Pink", "Ivory", "Black", "Natural", "Sage", "Mustard",
            "Navy", "Teal", "Grey")
@@ -80,14 +82,25 @@ MATERIALS = {
     "Garden & Outdoor": ("Zinc", "Terracotta", "Wood", "Enamel", "Rattan"),
     "Vintage Signs & Decor": ("Metal", "Glass", "Wood", "Wicker", "Ceramic"),
 }
+# Title words that name what a thing is made of ("Zinc Heart Lantern": Material: Zinc).
+TITLE_MATERIALS = {
+    "GLASS": "Glass", "ZINC": "Zinc", "ENAMEL": "Enamel", "CERAMIC": "Ceramic",
+    "PORCELAIN": "Porcelain", "FELT": "Felt", "PAPER": "Paper", "METAL": "Metal",
+    "WICKER": "Wicker", "TIN": "Tin", "CANVAS": "Cotton canvas", "JUTE": "Jute",
+    "COTTON": "Cotton", "LINEN": "Linen", "SLATE": "Slate", "BAMBOO": "Bamboo",
+    "LEATHER": "Leather", "IRON": "Iron", "WIRE": "Wire", "ACRYLIC": "Acrylic",
+    "VELVET": "Velvet", "RATTAN": "Rattan", "WOOD": "Wood", "WOODEN": "Wood",
+    "CAMPHOR": "Camphor wood", "SANDALWOOD": "Sandalwood", "WAX": "Wax", "CARD": "Card",
+}
 CARE = ("Wipe clean with a damp cloth.", "Hand wash only.", "Keep dry; indoor use.",
         "Machine washable at 30 °C.", "Not suitable for children under 3.")
+# No product nouns ("gift box", "vintage"): every description would match a search for them.
 PITCHES = (
-    "A customer favourite that brightens a shelf, a desk or a gift box.",
-    "Designed in our studio and made in small runs, so every batch is a little different.",
+    "A customer favourite that brightens any room it lands in.",
+    "Designed and made in small runs, so every batch is a little different.",
     "Simple, useful and pretty: the kind of thing you end up buying two of.",
-    "Wrapped in tissue and sent in a recycled box, ready to give.",
-    "Inspired by vintage pieces found at markets across Britain and France.",
+    "Wrapped with care and sent in recycled packaging, ready to give.",
+    "Inspired by old pieces found at flea markets across Britain and France.",
 )
 
 REVIEWS = {
