@@ -7,6 +7,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from app.services import accounts
+from app.templating import absolute_url_for
 from blueprints.auth import bp
 from blueprints.auth.session import start_session
 from blueprints.navigation import landing_for
@@ -34,7 +35,7 @@ def _google_failed(error):
 def google_login():
     client = _client()
     try:
-        return client.authorize_redirect(url_for("auth.google_callback", _external=True))
+        return client.authorize_redirect(absolute_url_for("auth.google_callback"))
     except GOOGLE_FAILURES as error:  # e.g. Google's discovery document is unreachable
         return _google_failed(error)
 

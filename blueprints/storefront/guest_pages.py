@@ -3,7 +3,8 @@
 Two guests looking at the same products see the same page but for three things: the CSRF
 token (in the head and in the page's forms), the header's cart and wishlist counts, and any
 flashed message. So a guest's page is reused only while no message waits for them, under a key
-of everything the view shows plus the counts, the host and the script root; the token is a
+of everything the view shows plus the counts and the script root (not the Host header: pages
+build absolute links on BASE_URL, and a client's Host must not multiply entries); the token is a
 slot that every request fills with the visitor's own. Parts read fresh on every request but
 rendered apart (the product page's neighbour cards) are slots too.
 
@@ -35,7 +36,7 @@ def page(key, render, slots=None):
     if current_user.is_authenticated or session.get("_flashes"):
         html = render()
     else:
-        key = ("guest-page", key, request.host_url, request.script_root, header_counts())
+        key = ("guest-page", key, request.script_root, header_counts())
         html = fragments.reuse(key, lambda: _render_with_token_slot(render), shared=True)
         html = html.replace(slot("token"), generate_csrf())
     for name, value in (slots or {}).items():

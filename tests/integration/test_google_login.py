@@ -152,11 +152,17 @@ def test_new_google_user_is_created_verified_as_a_shopper_and_signed_in(visitor,
     assert user.password_hash is None
 
 
-def test_app_redeems_the_code_with_its_client_secret_and_redirect_uri(visitor, google):
+def test_app_redeems_the_code_with_its_client_secret_and_redirect_uri(visitor, google, google_app):
     sign_in_with_google(visitor, google, **google_claims())
     [sent] = google.token_requests
     assert sent["code"] == "abc"
-    assert sent["redirect_uri"] == "http://localhost/auth/google/callback"
+    assert sent["redirect_uri"] == f"{google_app.config['BASE_URL']}/auth/google/callback"
+
+
+def test_redirect_uri_is_built_on_base_url_not_the_request_host(visitor, google, google_app):
+    response = visitor.get("/auth/google", headers={"Host": "evil.example"})
+    sent = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert sent["redirect_uri"] == [f"{google_app.config['BASE_URL']}/auth/google/callback"]
 
 
 def test_existing_verified_account_is_linked_not_duplicated(visitor, google, factory, in_app):
