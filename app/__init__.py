@@ -124,7 +124,7 @@ def register_extensions(app):
         manage_session=False,
     )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from app.services.sqlite import enable_sqlite_pragmas
+        from app.db.sqlite import enable_sqlite_pragmas
 
         with app.app_context():
             enable_sqlite_pragmas(db.engine)
@@ -200,7 +200,7 @@ def register_blueprints(app):
 
 
 def register_error_handlers(app):
-    from blueprints.errors import register
+    from blueprints.web.errors import register
 
     register(app)
 

@@ -9,8 +9,8 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from app.jobs import JobQueue
 from app.models.base import Base
-from app.services.jobs import JobQueue
 
 
 class SignedInSessionProtection(LoginManager):

@@ -13,7 +13,7 @@ from rq import Queue
 from rq.registry import StartedJobRegistry
 
 from app import create_app
-from app.services.jobs import QUEUES
+from app.jobs import QUEUES
 from app.services.payments import webhook_secret
 from bench.checkout import SECRET_KEY
 from bench.checkout_data import STOCK, create_checkouts, reset_schema, schedule, seed_catalogue

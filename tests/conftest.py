@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from app.caching import fragments, shared_pages, ttl_cache
 from app.extensions import db
-from app.services import cards, fragments, shared_pages, ttl_cache
+from app.services import cards
 from tests.factories import PASSWORD, Factory
 from tests.support import modes
 from tests.support.database import empty_tables, reset_schema

@@ -9,6 +9,7 @@ import stripe
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.jobs import QUEUES
 from app.models.base import utcnow
 from app.models.orders import (
     CheckoutSession,
@@ -19,7 +20,6 @@ from app.models.orders import (
     PaymentProvider,
     ProcessedWebhookEvent,
 )
-from app.services.jobs import QUEUES
 from app.services.payments import webhook_secret
 from tests.support import modes
 from tests.support.jobs import wait_for_idle_queues

@@ -1,5 +1,5 @@
 """Email jobs."""
-from app.services import mail
+from app import mail
 
 
 def deliver_email(to, subject, template, context):

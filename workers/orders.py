@@ -1,7 +1,8 @@
 """Order jobs: the buyer's status and refund emails, and the abandoned-checkout sweep."""
 import logging
 
-from app.services import mail, orders, refunds, reminders
+from app import mail
+from app.services import orders, refunds, reminders
 
 log = logging.getLogger(__name__)
 

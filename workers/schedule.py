@@ -9,7 +9,7 @@ a duplicate no-op. Without Redis there is no scheduler: run the sweeps from the 
 import logging
 from dataclasses import dataclass
 
-from app.services.jobs import resolve
+from app.jobs import resolve
 
 log = logging.getLogger(__name__)
 

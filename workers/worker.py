@@ -1,7 +1,7 @@
 """RQ worker that runs every job inside a fresh Flask app context."""
 from rq import SimpleWorker
 
-from app.services.jobs import QUEUES
+from app.jobs import QUEUES
 
 
 class AppWorker(SimpleWorker):

@@ -8,8 +8,8 @@ from functools import lru_cache, partial
 from PIL import Image, ImageDraw, ImageFont
 from slugify import slugify
 
+from app.media import storage
 from app.seed import motifs
-from app.services.media import storage
 
 PRODUCT_SIZE = 640  # the product page's square zoom frame; cards show the middle 4:3 of it
 SHOP_LOGOS = 12

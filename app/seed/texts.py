@@ -13,7 +13,7 @@ LAST_NAMES = (
     "Romano", "Becker", "Quinn", "Sato",
 )
 
-# (country, cities) where demo shops and shoppers live; all are in blueprints/countries.py.
+# (country, cities) where demo shops and shoppers live; all are in blueprints/web/countries.py.
 PLACES = (
     ("GB", ("London", "Bristol", "Manchester", "Edinburgh", "Leeds")),
     ("US", ("Portland", "Austin", "Brooklyn", "Denver", "Chicago")),

@@ -4,11 +4,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.extensions import db
+from app.mail import send_email
 from app.models.accounts import Role, User
 from app.models.base import utcnow
 from app.models.shops import BlockedSellerEmail
 from app.services import auth_session, otp
-from app.services.mail import send_email
 from app.services.passwords import (
     burn_verification_time,
     hash_password,

@@ -25,7 +25,7 @@ from app.models.analytics import (
     UserCounter,
 )
 from app.models.base import utcnow
-from app.services.user_agents import parse_user_agent
+from app.text.user_agents import parse_user_agent
 
 log = logging.getLogger(__name__)
 

@@ -6,12 +6,12 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, func, select
 
+from app.db.rows import Prepared, raw_rows
 from app.extensions import db
 from app.models.catalog import Product, ProductImage, ProductStatus, SalePricing
 from app.models.shops import Shop, ShopStatus
 from app.services.catalog_changes import catalog_version
 from app.services.listing_filters import cache_seconds
-from app.services.rows import Prepared, raw_rows
 
 
 @dataclass(frozen=True)

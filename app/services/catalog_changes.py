@@ -5,8 +5,8 @@ would queue on its one row), so there the answer is None and callers read afresh
 """
 from sqlalchemy import column, select, table
 
+from app.db.rows import Prepared
 from app.extensions import db
-from app.services.rows import Prepared
 
 _CHANGES = table("catalog_changes", column("id"), column("version"))
 _VERSION = Prepared(select(_CHANGES.c.version).where(_CHANGES.c.id == 1))

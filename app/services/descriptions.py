@@ -4,11 +4,11 @@ import hashlib
 from markupsafe import Markup
 from sqlalchemy import bindparam, event, select
 
+from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Product
 from app.services.listing_filters import cache_seconds
-from app.services.sanitize import clean_html, plain_text_of_clean
-from app.services.ttl_cache import cached, make_key
+from app.text.sanitize import clean_html, plain_text_of_clean
 
 EXCERPT_CHARS = 160
 

@@ -7,13 +7,13 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.mail import send_email, send_emails
 from app.models.accounts import User
 from app.models.analytics import AnalyticsKind, ShopCounter
 from app.models.catalog import Product
 from app.models.orders import CheckoutSession, Order, Payment
 from app.services import analytics, webhook_events
 from app.services.fulfilment_notices import shop_facts
-from app.services.mail import send_email, send_emails
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """What the storefront home page shows."""
 from sqlalchemy import select
 
+from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Category, Product
 from app.models.shops import Shop, ShopStatus
@@ -8,7 +9,6 @@ from app.models.site import SiteConfig
 from app.services.cards import card_columns, cards_of
 from app.services.catalog import visible_products
 from app.services.listing_filters import cache_seconds
-from app.services.ttl_cache import cached, make_key
 
 HERO_FIELDS = ("banner_url", "banner_title", "banner_subtitle", "logo_url")
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
+from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Category, Product, ProductVariant
 from app.services.search import SearchQuery, parse_query
-from app.services.ttl_cache import cached, make_key
 
 SORTS = {
     "relevance": "Best match", "newest": "Newest", "price_asc": "Price: low to high",

@@ -20,6 +20,8 @@ import numpy as np
 from flask import current_app, g
 from sqlalchemy import case, func, select
 
+from app.caching.ttl_cache import cached, make_key
+from app.db.rows import raw_rows
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.catalog import Event, EventProduct, Product, ProductVariant
@@ -27,8 +29,6 @@ from app.services import search
 from app.services.catalog import visible_products
 from app.services.catalog_changes import catalog_version
 from app.services.listing_filters import cache_seconds
-from app.services.rows import raw_rows
-from app.services.ttl_cache import cached, make_key
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ its category's neighbours within the cache's lifetime.
 """
 from sqlalchemy import bindparam, case, func, select, union
 
+from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Product
 from app.models.orders import OrderItem
 from app.services.cards import visible_cards_by_id
 from app.services.catalog import visible_products
 from app.services.listing_filters import cache_seconds
-from app.services.ttl_cache import cached, make_key
 
 NEIGHBOURS = 8
 # Neighbours are ranked among this many recent candidates, never the whole catalogue.

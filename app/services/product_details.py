@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
+from app.db.rows import Prepared
 from app.models.catalog import (
     Category,
     Event,
@@ -24,7 +25,6 @@ from app.models.shops import Shop
 from app.services.catalog import visible_products
 from app.services.offers import live_event_id
 from app.services.reviews import rating_count
-from app.services.rows import Prepared
 
 SLUG_MAX = 160
 

@@ -11,12 +11,12 @@ from datetime import timedelta
 
 from sqlalchemy import exists, or_, select, update
 
+from app import mail
 from app.extensions import db
 from app.models.accounts import User
 from app.models.base import utcnow
 from app.models.catalog import CartItem
 from app.models.orders import CheckoutSession, CheckoutStatus, Order
-from app.services import mail
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models.accounts import Role
 from app.models.shops import Shop, ShopSettings
-from app.services.slugs import unique_slug
+from app.text.slugs import unique_slug
 
 
 class ShopError(Exception):

@@ -1,7 +1,7 @@
 """The signed-in person's own account pages."""
 from flask import Blueprint
 
-from blueprints.guards import require_login
+from blueprints.web.guards import require_login
 
 bp = Blueprint("account", __name__)
 require_login(bp)

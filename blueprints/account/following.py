@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from app.services import following as following_service
 from blueprints.account import bp
-from blueprints.forms import page_arg
+from blueprints.web.forms import page_arg
 
 
 @bp.get("/following")

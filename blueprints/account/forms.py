@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
-from blueprints.countries import COUNTRIES, COUNTRY_CHOICES
-from blueprints.forms import PlainText, strip
+from blueprints.web.countries import COUNTRIES, COUNTRY_CHOICES
+from blueprints.web.forms import PlainText, strip
 
 
 def _text(label, required=None, max_length=100, autocomplete=None, description=""):

@@ -7,8 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.services import notifications
 from blueprints.account import bp
-from blueprints.forms import page_arg
-from blueprints.navigation import safe_next
+from blueprints.web.forms import page_arg
+from blueprints.web.navigation import safe_next
 
 log = logging.getLogger(__name__)
 

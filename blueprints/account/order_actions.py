@@ -5,10 +5,10 @@ from flask_login import current_user
 
 from app.models.accounts import Role
 from app.services import invoices, order_history, orders
-from blueprints import confirmations
 from blueprints.account import bp
 from blueprints.account.orders import country_name
-from blueprints.forms import BuyerCancelForm
+from blueprints.order_desk import confirmations
+from blueprints.web.forms import BuyerCancelForm
 
 
 @bp.get("/orders/<number>/invoice")

@@ -5,8 +5,8 @@ from flask_login import current_user
 from app.models.orders import OrderStatus
 from app.services import order_history
 from blueprints.account import bp
-from blueprints.countries import COUNTRIES
-from blueprints.forms import page_arg
+from blueprints.web.countries import COUNTRIES
+from blueprints.web.forms import page_arg
 
 # Bootstrap badge colour per status, so the list and the detail page agree.
 STATUS_BADGES = {

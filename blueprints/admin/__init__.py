@@ -2,7 +2,7 @@
 from flask import Blueprint
 
 from app.models.accounts import Role
-from blueprints.guards import require_role
+from blueprints.web.guards import require_role
 
 bp = Blueprint("admin", __name__)
 require_role(bp, Role.ADMIN)

@@ -3,7 +3,7 @@ from flask import render_template
 
 from app.services import overview
 from blueprints.admin import bp
-from blueprints.forms import page_arg
+from blueprints.web.forms import page_arg
 
 
 @bp.get("/")

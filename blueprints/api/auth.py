@@ -5,7 +5,7 @@ from app.extensions import limiter
 from app.services import accounts, api_tokens
 from app.services.email_addresses import InvalidEmail, checked_email
 from blueprints.api import bp
-from blueprints.errors import render_error
+from blueprints.web.errors import render_error
 
 FIELD_LIMITS = {"email": 254, "password": 128, "refresh_token": 4096}
 
@@ -15,7 +15,7 @@ class BadBody(Exception):
 
 
 def api_error(code, message):
-    """A JSON error shaped like blueprints.errors.render_error; 401s carry WWW-Authenticate."""
+    """A JSON error shaped like blueprints.web.errors.render_error; 401s carry WWW-Authenticate."""
     if code != 401:
         return render_error(code, message)
     response = jsonify(error={"code": 401, "title": "Not signed in", "message": message})

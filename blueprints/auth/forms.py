@@ -4,7 +4,7 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Regexp
 
 from app.services.passwords import MIN_LENGTH
-from blueprints.forms import email_field, name_field, password_field, strip
+from blueprints.web.forms import email_field, name_field, password_field, strip
 
 PASSWORD_HELP = f"At least {MIN_LENGTH} characters, with a letter and a number or symbol."
 

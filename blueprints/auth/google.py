@@ -10,7 +10,7 @@ from app.services import accounts
 from app.templating import absolute_url_for
 from blueprints.auth import bp
 from blueprints.auth.session import start_session
-from blueprints.navigation import landing_for
+from blueprints.web.navigation import landing_for
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from blueprints.auth.forms import (
     SignupForm,
 )
 from blueprints.auth.session import end_session, start_session
-from blueprints.navigation import landing_for, safe_next
+from blueprints.web.navigation import landing_for, safe_next
 
 
 def _login_limit():

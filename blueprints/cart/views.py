@@ -22,8 +22,8 @@ from blueprints.cart.forms import (
     CouponForm,
     first_error,
 )
-from blueprints.navigation import safe_next
-from blueprints.tracking import track
+from blueprints.web.navigation import safe_next
+from blueprints.web.tracking import track
 
 
 def is_htmx():

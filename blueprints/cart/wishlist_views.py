@@ -8,7 +8,7 @@ from blueprints.cart import bp
 from blueprints.cart.context import NOT_A_SHOPPER, can_shop, current_cart, current_wishlist, keep
 from blueprints.cart.forms import WishlistForm, first_error
 from blueprints.cart.views import respond, wishlist_page_context
-from blueprints.tracking import track
+from blueprints.web.tracking import track
 
 WISHLIST = "cart.wishlist"
 

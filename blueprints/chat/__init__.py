@@ -4,7 +4,7 @@ from flask_login import current_user
 from werkzeug.local import LocalProxy
 
 from app.services import chat
-from blueprints.guards import require_login
+from blueprints.web.guards import require_login
 
 bp = Blueprint("chat", __name__)
 require_login(bp)

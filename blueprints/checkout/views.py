@@ -22,7 +22,7 @@ from blueprints.account.forms import AddressForm
 from blueprints.cart.context import COUPON
 from blueprints.checkout import bp
 from blueprints.checkout.forms import PayForm, TestPayForm, first_error
-from blueprints.countries import COUNTRIES
+from blueprints.web.countries import COUNTRIES
 
 CLEARED = "checkout_cleared"  # the session whose lines were last taken out of the cart
 

@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from blueprints.countries import COUNTRY_CHOICES
-from blueprints.forms import PlainText, strip
+from blueprints.web.countries import COUNTRY_CHOICES
+from blueprints.web.forms import PlainText, strip
 
 
 class ShopForm(FlaskForm):

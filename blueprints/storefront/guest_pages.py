@@ -18,7 +18,7 @@ from flask import current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.services import fragments, shared_pages
+from app.caching import fragments, shared_pages
 from blueprints.cart.context import header_counts
 
 

@@ -4,13 +4,13 @@ from urllib.parse import urlencode
 from flask import make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from app.caching import fragments
+from app.caching.ttl_cache import cached, make_key
 from app.models.analytics import AnalyticsKind
-from app.services import fragments
 from app.services import listing as listing_service
-from app.services.ttl_cache import cached, make_key
 from app.templating import absolute_url_for
 from blueprints.storefront import bp, guest_pages
-from blueprints.tracking import track
+from blueprints.web.tracking import track
 
 
 @bp.get("/products")

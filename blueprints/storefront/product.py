@@ -13,10 +13,10 @@ from wtforms.validators import Length, Optional, ValidationError
 from app.models.analytics import AnalyticsKind
 from app.services import products, reviews
 from app.templating import absolute_url
-from blueprints.forms import page_arg, strip
 from blueprints.storefront import bp, guest_pages
 from blueprints.storefront.card_fragments import cards_html
-from blueprints.tracking import track
+from blueprints.web.forms import page_arg, strip
+from blueprints.web.tracking import track
 
 RATING_CHOICES = [SelectChoice(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
 

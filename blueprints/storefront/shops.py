@@ -9,8 +9,6 @@ from app.models.base import utcnow
 from app.services import follows, reviews
 from app.services import offers as offer_service
 from app.services import shop_directory as directory
-from blueprints.countries import COUNTRIES
-from blueprints.navigation import safe_next
 from blueprints.storefront import bp
 from blueprints.storefront.product import (
     ReviewForm,
@@ -18,7 +16,9 @@ from blueprints.storefront.product import (
     page_arg,
     review_error_status,
 )
-from blueprints.tracking import track
+from blueprints.web.countries import COUNTRIES
+from blueprints.web.navigation import safe_next
+from blueprints.web.tracking import track
 
 RATING_FILTERS = (4, 3, 2)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

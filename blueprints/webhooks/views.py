@@ -5,7 +5,7 @@ from flask import jsonify, request
 
 from app.extensions import jobs
 from app.services import webhooks
-from blueprints.errors import render_error
+from blueprints.web.errors import render_error
 from blueprints.webhooks import bp
 
 log = logging.getLogger(__name__)

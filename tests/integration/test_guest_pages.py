@@ -6,7 +6,7 @@ import pytest
 
 import blueprints.storefront.listing
 import blueprints.storefront.product
-from app.services import fragments, shared_pages
+from app.caching import fragments, shared_pages
 from tests.conftest import Auth
 from tests.factories_cart import set_stock
 from tests.factories_catalog import create_product, create_shop, set_product

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.cli_ledger import ledger_cli
+from app.cli.ledger import ledger_cli
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.orders import LedgerEntry, LedgerKind, Order

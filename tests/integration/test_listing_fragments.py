@@ -1,7 +1,7 @@
 """The rendered main region of /products is reused only while everything it shows is the same."""
 import pytest
 
-from app.services import fragments
+from app.caching import fragments
 from tests.factories_catalog import create_product, create_shop, set_product
 
 

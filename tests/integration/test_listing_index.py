@@ -2,8 +2,9 @@
 import numpy as np
 import pytest
 
+from app.caching import ttl_cache
 from app.models.catalog import ProductStatus
-from app.services import listing_index, ttl_cache
+from app.services import listing_index
 from tests.factories_cart import set_stock
 from tests.factories_catalog import (
     create_category,

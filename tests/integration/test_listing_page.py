@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from app.services import ttl_cache
+from app.caching import ttl_cache
 from tests.factories_catalog import create_category, create_shop, delete_product
 from tests.integration.test_listing import make, titles
 from tests.support.queries import count_queries

@@ -5,7 +5,7 @@ import time
 import pytest
 from itsdangerous import TimestampSigner
 
-from app.services.mail import send_email
+from app.mail import send_email
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "brass-lantern-58"

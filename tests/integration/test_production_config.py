@@ -2,7 +2,7 @@
 import pytest
 
 from app import create_app, describe_mode
-from app.services import fragments, shared_pages
+from app.caching import fragments, shared_pages
 from config import DevelopmentConfig, ProductionConfig
 from tests.factories_catalog import create_product, create_shop
 from tests.factories_checkout import login, ready_cart

@@ -14,11 +14,11 @@ from redis import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import func, select
 
+from app import jobs as job_queue
 from app.extensions import db, jobs, limiter
+from app.jobs import QUEUES
 from app.models.infrastructure import DeferredJob
 from app.models.webhooks import WebhookInboxEvent
-from app.services import jobs as job_queue
-from app.services.jobs import QUEUES
 from tests.conftest import Auth
 from tests.factories import PASSWORD
 from tests.factories_catalog import create_product
@@ -223,7 +223,7 @@ def test_the_outage_is_logged_once_not_per_request(make_app, redis_server, facto
         client.post("/auth/forgot", data={"email": factory.shopper().email})
         sign_up(client, f"outage{number}@example.com")
     queue_warnings = [r for r in caplog.records
-                      if r.name == "app.services.jobs" and r.levelno >= logging.WARNING]
+                      if r.name == "app.jobs" and r.levelno >= logging.WARNING]
     assert len(queue_warnings) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(kept_jobs(app)) == 6

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from app.mail import send_email
 from app.services import otp
-from app.services.mail import send_email
 from tests.factories import PASSWORD
 
 EMAIL = "new.person@example.com"

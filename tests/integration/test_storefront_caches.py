@@ -1,10 +1,10 @@
 """The storefront's short-lived caches: what they reuse, and what they must never hold back."""
 import pytest
 
+from app.caching import ttl_cache
 from app.extensions import db
 from app.models.catalog import ProductImage, ProductStatus
 from app.models.shops import Shop
-from app.services import ttl_cache
 from tests.factories_catalog import (
     create_category,
     create_product,

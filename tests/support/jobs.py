@@ -3,7 +3,7 @@ import time
 
 from rq.registry import StartedJobRegistry
 
-from app.services.jobs import QUEUES
+from app.jobs import QUEUES
 
 
 def wait_for_idle_queues(app, timeout=15.0):

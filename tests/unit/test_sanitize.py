@@ -1,7 +1,7 @@
 """Excerpts taken from sanitised HTML read as the plain text of what the seller wrote."""
 import pytest
 
-from app.services.sanitize import clean_html, plain_text, plain_text_of_clean
+from app.text.sanitize import clean_html, plain_text, plain_text_of_clean
 
 SELLER_HTML = [
     '<p onclick="x()">Hand <b>made</b> &amp; oiled<script>alert(1)</script></p>',

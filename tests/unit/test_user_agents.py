@@ -1,7 +1,7 @@
 """User-Agent strings as browsers and crawlers really send them -> dashboard buckets."""
 import pytest
 
-from app.services.user_agents import parse_user_agent
+from app.text.user_agents import parse_user_agent
 
 UA = {
     "chrome_windows": (

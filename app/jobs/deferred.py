@@ -1,6 +1,6 @@
 """Jobs kept in the database while Redis is down, and handed to RQ once it is back.
 
-The job queue (app/services/jobs.py) writes a job here when Redis refuses it, so the write
+The job queue (app/jobs/) writes a job here when Redis refuses it, so the write
 that queued it still commits and the job is not lost; `release` queues them again. Each row
 is deleted in the same transaction that queues it, so two releasers never queue one row
 twice, and a failure to queue leaves it for the next try.

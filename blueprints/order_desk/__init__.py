@@ -5,9 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.models.orders import OrderStatus
 from app.services import order_history, orders, refunds
 from app.services.cart import valid_id
-from blueprints import confirmations
 from blueprints.account.orders import STATUS_BADGES
-from blueprints.forms import CancelOrderForm, RefundOrderForm, page_arg
+from blueprints.order_desk import confirmations
+from blueprints.web.forms import CancelOrderForm, RefundOrderForm, page_arg
 
 MAX_UNITS = 10_000  # more than any order line; larger numbers are typing mistakes
 

@@ -12,9 +12,9 @@ from app.services.passwords import hash_password, password_problems
 
 
 def register(app):
-    from app.cli_catalog import catalog_cli
-    from app.cli_ledger import ledger_cli
-    from app.cli_orders import orders_cli
+    from app.cli.catalog import catalog_cli
+    from app.cli.ledger import ledger_cli
+    from app.cli.orders import orders_cli
     from app.seed.command import seed_demo
 
     for command in (create_admin, worker, scheduler, seed_demo, ledger_cli, orders_cli,
@@ -59,7 +59,7 @@ def worker(burst, queues):
     """Run an RQ worker (with scheduler) for every queue, or for the ones given."""
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("Set REDIS_URL to run a worker; without it jobs run in-process.")
-    from app.services.jobs import QUEUES
+    from app.jobs import QUEUES
     from workers.worker import run_worker
 
     names = [name.strip() for name in (queues or ",".join(QUEUES)).split(",") if name.strip()]

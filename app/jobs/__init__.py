@@ -7,8 +7,8 @@ from datetime import UTC
 from flask import current_app
 from redis.exceptions import RedisError
 
+from app.jobs import deferred
 from app.models.base import utcnow
-from app.services import deferred_jobs
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class JobQueue:
         """Queue the jobs kept while Redis was down (a periodic job calls this); how many."""
         if not self.is_async:
             return 0
-        return deferred_jobs.release(self._engine, self._to_rq)
+        return deferred.release(self._engine, self._to_rq)
 
     @property
     def _engine(self):
@@ -114,7 +114,7 @@ class JobQueue:
                 if state.kept:
                     self._release_kept(state)
                 return job
-        deferred_jobs.keep(self._engine, name, args, kwargs, queue, retries, run_at)
+        deferred.keep(self._engine, name, args, kwargs, queue, retries, run_at)
         state.kept = True
         return None
 
@@ -123,12 +123,12 @@ class JobQueue:
         # job) takes the next batch.
         state.kept = False
         try:
-            sent = deferred_jobs.release(self._engine, self._to_rq, limit=deferred_jobs.BATCH)
+            sent = deferred.release(self._engine, self._to_rq, limit=deferred.BATCH)
         except Exception:
             state.kept = True
             log.warning("job queue: kept jobs not queued yet", exc_info=True)
             return
-        state.kept = sent >= deferred_jobs.BATCH
+        state.kept = sent >= deferred.BATCH
 
     def _to_rq(self, name, args, kwargs, queue, retries, run_at=None):
         from rq import Retry

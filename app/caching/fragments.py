@@ -12,7 +12,7 @@ from collections import OrderedDict
 from flask import current_app, render_template
 from markupsafe import Markup
 
-from app.services import shared_pages
+from app.caching import shared_pages
 from app.services.listing_filters import cache_seconds
 
 MAX_BYTES = 64 * 1024 * 1024

@@ -1,0 +1,1 @@
+"""Database helpers: SQLite settings and prepared hot statements."""

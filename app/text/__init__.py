@@ -1,0 +1,1 @@
+"""Text helpers: URL slugs, rich-text sanitising, User-Agent buckets."""

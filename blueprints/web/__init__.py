@@ -1,0 +1,1 @@
+"""Web helpers every blueprint shares: errors, forms, guards, navigation, tracking, countries."""
