@@ -95,7 +95,7 @@ def register_proxy_fix(app):
 def register_extensions(app):
     from app import csrf_tokens
     from app.extensions import csrf, db, jobs, login_manager, mail, migrate, socketio
-    from app.services.auth_session import load_user_from_session_id
+    from app.services.accounts.sessions import load_user_from_session_id
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file on this machine cannot drop a connection: pinging before every checkout

@@ -19,8 +19,8 @@ def warm(app):
     request: the snapshot is half a second of CPU at 100k products. A failure costs only
     that speed, never a page: the workers then build what is missing themselves.
     """
-    from app.services.listing_filters import vocabulary
-    from app.services.listing_index import current_index
+    from app.services.catalog.listing.filters import vocabulary
+    from app.services.catalog.listing.index import current_index
 
     started = time.perf_counter()
     try:

@@ -11,7 +11,7 @@ import pytest
 from app import create_app
 from app.caching import fragments, shared_pages, ttl_cache
 from app.extensions import db
-from app.services import cards
+from app.services.catalog import cards
 from tests.factories import PASSWORD, Factory
 from tests.support import modes
 from tests.support.database import empty_tables, reset_schema

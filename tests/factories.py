@@ -5,7 +5,7 @@ from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.base import utcnow
 from app.models.shops import BlockedSellerEmail, Shop, ShopSettings
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 
 PASSWORD = "correct-horse-42"
 _seq = itertools.count(1)

@@ -21,8 +21,7 @@ from app.models.orders import (
     PaymentProvider,
     PaymentStatus,
 )
-from app.services import ledger
-from app.services.payments import ProviderError
+from app.services.payments import ProviderError, ledger
 from tests.factories_account import _path_to
 from tests.support import modes
 from tests.support.jobs import wait_for_idle_queues

@@ -2,14 +2,16 @@
 import logging
 
 from app import mail
-from app.services import orders, refunds, reminders
+from app.services.checkout import reminders
+from app.services.orders import refunds
+from app.services.orders import status as order_status
 
 log = logging.getLogger(__name__)
 
 
 def email_status_change(event_id):
     """Email the buyer about one timeline event (nothing if the account is gone)."""
-    message = orders.status_email(event_id)
+    message = order_status.status_email(event_id)
     if message is not None:
         mail.deliver(*message)
 

@@ -1,33 +1,30 @@
 """Payment jobs: webhook inbox drains, and the emails, refunds and payouts after payments."""
-# Each takes plain values and is safe to run twice (see app.services.fulfilment_effects).
-from app.services import (
-    fulfilment_effects,
-    fulfilment_emails,
-    webhook_drain,
-    webhook_inbox,
-    webhooks,
-)
+# Each takes plain values and is safe to run twice (see app.services.orders.fulfilment.effects).
+from app.services.orders.fulfilment import effects
+from app.services.orders.fulfilment import emails as fulfilment_emails
+from app.services.payments.webhooks import drain, receive
+from app.services.payments.webhooks import inbox as webhook_inbox
 
 
 def drain_webhooks():
     """Handle the webhook inbox in batches until it is empty; how many events failed."""
-    return len(webhook_drain.drain())
+    return len(drain.drain())
 
 
 def process_event(event):
     """One verified provider event (a plain dict), handled exactly once. Jobs queued before
     the inbox existed still run this."""
-    outcome = webhooks.process(event)
+    outcome = receive.process(event)
     return outcome.status
 
 
 def after_payments(payment_ids, low_stock=None):
     """Emails, analytics, refunds and payouts after a batch of paid checkouts' commit."""
-    fulfilment_effects.after_payments(payment_ids, low_stock)
+    effects.after_payments(payment_ids, low_stock)
 
 
 def after_payment(payment_id, low_stock=()):
-    fulfilment_effects.after_payment(payment_id, low_stock)
+    effects.after_payment(payment_id, low_stock)
 
 
 def send_order_effects(payment_id, low_stock=()):
@@ -35,19 +32,19 @@ def send_order_effects(payment_id, low_stock=()):
 
 
 def refund_order(order_id):
-    return fulfilment_effects.refund_order(order_id)
+    return effects.refund_order(order_id)
 
 
 def refund_payment(payment_id):
-    return fulfilment_effects.refund_payment(payment_id)
+    return effects.refund_payment(payment_id)
 
 
 def pay_out_order(order_id):
-    return fulfilment_effects.pay_out_order(order_id)
+    return effects.pay_out_order(order_id)
 
 
 def sweep(days=7):
     """Periodic: queue refunds, payouts and emails that a lost job left undone; forget
     webhook events handled long ago."""
-    fulfilment_effects.sweep(days)
+    effects.sweep(days)
     webhook_inbox.purge_processed()

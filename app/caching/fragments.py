@@ -13,7 +13,7 @@ from flask import current_app, render_template
 from markupsafe import Markup
 
 from app.caching import shared_pages
-from app.services.listing_filters import cache_seconds
+from app.services.catalog.listing.filters import cache_seconds
 
 MAX_BYTES = 64 * 1024 * 1024
 _lock = threading.Lock()

@@ -6,9 +6,9 @@ from flask.cli import with_appcontext
 from app.extensions import db
 from app.models.accounts import Role, User
 from app.models.base import utcnow
-from app.services import accounts
-from app.services.email_addresses import InvalidEmail, checked_email
-from app.services.passwords import hash_password, password_problems
+from app.services.accounts import registration
+from app.services.accounts.email_addresses import InvalidEmail, checked_email
+from app.services.accounts.passwords import hash_password, password_problems
 
 
 def register(app):
@@ -36,7 +36,7 @@ def create_admin(email, name, password):
     problems = password_problems(password, email=email, name=name)
     if problems:
         raise click.BadParameter(" ".join(problems), param_hint="--password")
-    user = accounts.find_user(email)
+    user = registration.find_user(email)
     if user is not None and user.role != Role.ADMIN:
         raise click.ClickException(f"{email} already has a {user.role} account.")
     if user is None:

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.services.descriptions import refresh_stored_descriptions
+from app.services.catalog.descriptions import refresh_stored_descriptions
 
 catalog_cli = AppGroup("catalog", help="Catalogue maintenance.")
 

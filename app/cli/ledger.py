@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.shops import Shop
-from app.services import ledger
+from app.services.payments import ledger
 from app.templating import format_money
 
 ledger_cli = AppGroup("ledger", help="The sellers' ledger: balances, statements, reconciliation.")

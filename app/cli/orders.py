@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.services import reminders
+from app.services.checkout import reminders
 
 orders_cli = AppGroup("orders", help="Order lifecycle chores.")
 

@@ -47,7 +47,7 @@ class User(UserMixin, TimestampMixin, Base):
     # Bumped on password change and "sign out everywhere": reset and API tokens stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # The key of the browser session this object was signed in or loaded through (not a
-    # column: services/auth_session.py sets it); Flask-Login stores get_id() in both cookies.
+    # column: services/accounts/sessions.py sets it); Flask-Login stores get_id() in both cookies.
     session_key = None
 
     addresses: Mapped[list["Address"]] = relationship(

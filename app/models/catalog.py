@@ -115,7 +115,7 @@ class Product(SalePricing, TimestampMixin, Base):
     slug: Mapped[str] = mapped_column(String(160), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     # Rich text as the seller wrote it. The page shows description_clean and
-    # description_excerpt, made from it once when it is written (services/descriptions.py);
+    # description_excerpt, made from it once when it is written (services/catalog/descriptions.py);
     # description_digest says which text they were made from, so a row written some other way
     # is noticed and sanitised when shown instead.
     description_html: Mapped[str | None] = mapped_column(Text)

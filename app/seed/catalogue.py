@@ -11,7 +11,7 @@ from app.models.catalog import Category, Product, ProductImage, ProductStatus, P
 from app.seed import images, texts
 from app.seed.bulk import CHUNK, DAY, ProductInfo, insert_rows
 from app.seed.items import CATEGORY_TREE, charm_price, load_items
-from app.services.descriptions import description_columns
+from app.services.catalog.descriptions import description_columns
 
 SAMPLE_PER_SHOP = 60  # products per shop remembered for orders, events and analytics
 SIZED = {"Bags & Totes", "Textiles & Cushions"}

@@ -9,7 +9,7 @@ from app.models.site import SiteConfig, TaxRate
 from app.seed import texts
 from app.seed.bulk import DAY, ShopInfo, insert_rows
 from app.seed.items import CATEGORY_TREE
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 
 DEMO_SELLER = "seller@bazaar.example"
 DEMO_SHOPPER = "shopper@bazaar.example"

@@ -1,0 +1,1 @@
+"""Domain operations, one package per domain; no request or session in here."""

@@ -2,7 +2,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.services import addresses
+from app.services.accounts import addresses
 from blueprints.account import bp
 from blueprints.account.forms import AddressForm
 

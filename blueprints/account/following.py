@@ -2,7 +2,7 @@
 from flask import render_template
 from flask_login import current_user
 
-from app.services import following as following_service
+from app.services.shops import followed as following_service
 from blueprints.account import bp
 from blueprints.web.forms import page_arg
 

@@ -5,7 +5,7 @@ from flask import abort, flash, g, has_request_context, redirect, render_templat
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.services import notifications
+from app.services.messaging import notifications
 from blueprints.account import bp
 from blueprints.web.forms import page_arg
 from blueprints.web.navigation import safe_next

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.models.accounts import Role
-from app.services import invoices, order_history, orders
+from app.services.orders import history, invoices, status
 from blueprints.account import bp
 from blueprints.account.orders import country_name
 from blueprints.order_desk import confirmations
@@ -15,7 +15,7 @@ from blueprints.web.forms import BuyerCancelForm
 def order_invoice(number):
     try:
         invoice = invoices.invoice_for(current_user.id, number, current_app.config["SITE_NAME"])
-    except order_history.OrderNotFound:
+    except history.OrderNotFound:
         abort(404)  # not 403: whether someone else's order exists is not ours to tell
     return render_template("account/invoice.html", invoice=invoice, order=invoice.order,
                            country_name=country_name)
@@ -27,7 +27,7 @@ def order_buy_again(number):
         abort(404)  # only shoppers buy (and have orders)
     try:
         result = invoices.buy_again(current_user.id, number)
-    except order_history.OrderNotFound:
+    except history.OrderNotFound:
         abort(404)
     if result.added_units:
         units = result.added_units
@@ -42,18 +42,18 @@ def order_buy_again(number):
 # (an old one-click form) gets the confirmation page too.
 @bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
 def order_cancel(number):
-    buyer = orders.Actor(current_user.id, Role.SHOPPER)
+    buyer = status.Actor(current_user.id, Role.SHOPPER)
     back = url_for("account.order", number=number)
     form = BuyerCancelForm()
     try:
         if form.validate_on_submit():
-            order = orders.cancel(buyer, number, form.reason.data)
+            order = status.cancel(buyer, number, form.reason.data)
             flash(f"Order {order.number} is cancelled. Your refund is on its way.", "success")
             return redirect(back)
-        confirmation = confirmations.buyer_cancel(orders.cancellation(buyer, number), back)
-    except order_history.OrderNotFound:
+        confirmation = confirmations.buyer_cancel(status.cancellation(buyer, number), back)
+    except history.OrderNotFound:
         abort(404)
-    except orders.OrderActionError as error:
+    except status.OrderActionError as error:
         flash(str(error), "danger")
         return redirect(back)
     return render_template("account/order_confirm.html", confirm=confirmation, form=form), \

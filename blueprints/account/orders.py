@@ -3,7 +3,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from app.models.orders import OrderStatus
-from app.services import order_history
+from app.services.orders import history
 from blueprints.account import bp
 from blueprints.web.countries import COUNTRIES
 from blueprints.web.forms import page_arg
@@ -23,7 +23,7 @@ STATUS_BADGES = {
 def order_status_badge(status):
     """(label, CSS classes) of an order status for a badge."""
     status = OrderStatus(status)
-    return order_history.STATUS_LABELS[status], STATUS_BADGES[status]
+    return history.STATUS_LABELS[status], STATUS_BADGES[status]
 
 
 def country_name(code):
@@ -41,20 +41,20 @@ def _page():
 
 @bp.get("/orders")
 def orders():
-    status = order_history.parse_status(request.args.get("status"))
-    page = order_history.orders_for(current_user.id, status=status, page=_page())
+    status = history.parse_status(request.args.get("status"))
+    page = history.orders_for(current_user.id, status=status, page=_page())
     ids = [order.id for order in page.items]
     return render_template("account/orders.html", page=page, status=status,
-                           counts=order_history.item_counts(ids),
-                           partly_refunded=order_history.partly_refunded(ids),
-                           statuses=list(OrderStatus), labels=order_history.STATUS_LABELS)
+                           counts=history.item_counts(ids),
+                           partly_refunded=history.partly_refunded(ids),
+                           statuses=list(OrderStatus), labels=history.STATUS_LABELS)
 
 
 @bp.get("/orders/<number>")
 def order(number):
     try:
-        details = order_history.order_details(current_user.id, number)
-    except order_history.OrderNotFound:
+        details = history.order_details(current_user.id, number)
+    except history.OrderNotFound:
         abort(404)  # not 403: whether someone else's order exists is not ours to tell
     return render_template("account/order.html", order=details.order, shop=details.shop,
                            steps=details.steps, slugs=details.slugs, reviewed=details.reviewed)

@@ -2,7 +2,8 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.services import accounts, order_history
+from app.services.accounts import registration
+from app.services.orders import history
 from blueprints.account import bp
 from blueprints.auth.forms import ChangePasswordForm
 from blueprints.auth.session import start_session
@@ -11,7 +12,7 @@ from blueprints.auth.session import start_session
 @bp.get("/")
 def profile():
     return render_template("account/profile.html",
-                           summary=order_history.profile_summary(current_user.id))
+                           summary=history.profile_summary(current_user.id))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -19,10 +20,11 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
-        except accounts.WeakPassword as error:
+            registration.change_password(current_user, form.current_password.data,
+                                         form.password.data)
+        except registration.WeakPassword as error:
             form.password.errors.extend(error.problems)
-        except accounts.AccountError as error:
+        except registration.AccountError as error:
             form.current_password.errors.append(str(error))
         else:
             # Other sessions were signed out by the change; keep this one.

@@ -2,13 +2,13 @@
 from flask_login import current_user
 
 from app.models.accounts import Role
-from app.services import orders
+from app.services.orders import status
 from blueprints.admin import bp
 from blueprints.order_desk import register_order_desk
 
 
 def _actor():
-    return orders.Actor(current_user.id, Role.ADMIN)
+    return status.Actor(current_user.id, Role.ADMIN)
 
 
 register_order_desk(bp, "admin", _actor, lambda: None)

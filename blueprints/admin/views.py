@@ -1,7 +1,7 @@
 """Admin overview and the mail outbox."""
 from flask import render_template
 
-from app.services import overview
+from app.services.analytics import overview
 from blueprints.admin import bp
 from blueprints.web.forms import page_arg
 

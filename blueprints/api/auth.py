@@ -2,8 +2,8 @@
 from flask import current_app, jsonify, request
 
 from app.extensions import limiter
-from app.services import accounts, api_tokens
-from app.services.email_addresses import InvalidEmail, checked_email
+from app.services.accounts import api_tokens, registration
+from app.services.accounts.email_addresses import InvalidEmail, checked_email
 from blueprints.api import bp
 from blueprints.web.errors import render_error
 
@@ -55,7 +55,8 @@ def _login_limit():
 def _email_key():
     data = request.get_json(silent=True)
     email = data.get("email") if isinstance(data, dict) else None
-    return "api-email:" + accounts.normalise_email(email if isinstance(email, str) else "")[:254]
+    email = registration.normalise_email(email if isinstance(email, str) else "")
+    return "api-email:" + email[:254]
 
 
 @bp.post("/auth/token")
@@ -70,12 +71,12 @@ def auth_token():
     except InvalidEmail:
         return api_error(400, "The field email must be a valid email address.")
     try:
-        user = accounts.authenticate(fields["email"], fields["password"])
-    except accounts.InvalidCredentials as error:
+        user = registration.authenticate(fields["email"], fields["password"])
+    except registration.InvalidCredentials as error:
         return api_error(401, str(error))
-    except accounts.AccountError as error:  # banned or not verified: a state they may know
+    except registration.AccountError as error:  # banned or not verified: a state they may know
         return api_error(403, str(error))
-    accounts.record_login(user)
+    registration.record_login(user)
     return tokens_response(api_tokens.issue_tokens(user))
 
 

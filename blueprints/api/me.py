@@ -3,7 +3,7 @@ from functools import wraps
 
 from flask import g, jsonify, request
 
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 from blueprints.api import bp
 from blueprints.api.auth import api_error
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Regexp
 
-from app.services.passwords import MIN_LENGTH
+from app.services.accounts.passwords import MIN_LENGTH
 from blueprints.web.forms import email_field, name_field, password_field, strip
 
 PASSWORD_HELP = f"At least {MIN_LENGTH} characters, with a letter and a number or symbol."

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, url_for
 from joserfc.errors import JoseError
 from requests import RequestException
 
-from app.services import accounts
+from app.services.accounts import registration
 from app.templating import absolute_url_for
 from blueprints.auth import bp
 from blueprints.auth.session import start_session
@@ -52,13 +52,13 @@ def google_callback():
     except GOOGLE_FAILURES as error:
         return _google_failed(error)
     try:
-        user = accounts.login_with_google(
+        user = registration.login_with_google(
             sub=claims.get("sub"),
             email=claims.get("email"),
             email_verified=claims.get("email_verified") is True,
             name=claims.get("name") or "",
         )
-    except accounts.AccountError as error:
+    except registration.AccountError as error:
         flash(str(error), "warning")
         return redirect(url_for("auth.login"))
     start_session(user)

@@ -3,8 +3,8 @@ from flask import request, session
 from flask_login import current_user, login_user, logout_user
 
 from app.csrf_tokens import forget_request_token
-from app.services import auth_session
-from app.services.accounts import record_login
+from app.services.accounts import sessions
+from app.services.accounts.registration import record_login
 from blueprints.cart.context import merge_guest_session
 
 
@@ -18,7 +18,7 @@ def start_session(user, remember=False):
     session.update(preserved)
     # A server-side record per sign-in: its key is in both cookies, so deleting the row ends
     # the session and the remember cookie, wherever copies of them are.
-    auth_session.open_session(user, request.user_agent.string)
+    sessions.open_session(user, request.user_agent.string)
     login_user(user, remember=remember)
     record_login(user)
     merge_guest_session(user)
@@ -26,7 +26,7 @@ def start_session(user, remember=False):
 
 def end_session():
     if current_user.is_authenticated:
-        auth_session.close_session(current_user.get_id())
+        sessions.close_session(current_user.get_id())
     logout_user()
     # logout_user() marks a "remember me" cookie for deletion in the session; keep that mark,
     # or the cookie survives and signs the person straight back in.

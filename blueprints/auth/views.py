@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from app.extensions import limiter
 from app.models.accounts import Role
-from app.services import accounts, otp
-from app.services.email_addresses import InvalidEmail, checked_email
+from app.services.accounts import otp, registration
+from app.services.accounts.email_addresses import InvalidEmail, checked_email
 from blueprints.auth import bp
 from blueprints.auth.forms import (
     CodeForm,
@@ -38,7 +38,7 @@ def _email_param(value):
 
 
 def _email_key():
-    return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+    return "email:" + registration.normalise_email(request.form.get("email", ""))[:254]
 
 
 def _signup(role, template):
@@ -47,13 +47,14 @@ def _signup(role, template):
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            accounts.register(form.email.data, form.name.data, form.password.data, role=role)
-        except accounts.WeakPassword as error:
+            registration.register(form.email.data, form.name.data, form.password.data, role=role)
+        except registration.WeakPassword as error:
             form.password.errors.extend(error.problems)
-        except (accounts.EmailBlocked, otp.OtpError) as error:
+        except (registration.EmailBlocked, otp.OtpError) as error:
             form.form_errors.append(str(error))
         else:
-            return redirect(url_for("auth.verify", email=accounts.normalise_email(form.email.data)))
+            email = registration.normalise_email(form.email.data)
+            return redirect(url_for("auth.verify", email=email))
     return render_template(template, form=form), 200 if not form.errors else 422
 
 
@@ -79,7 +80,7 @@ def verify():
         return redirect(url_for("auth.signup"))
     if form.validate_on_submit():
         try:
-            user = accounts.verify_signup(email, form.code.data)
+            user = registration.verify_signup(email, form.code.data)
         except otp.OtpError as error:
             form.code.errors.append(str(error))
         else:
@@ -102,7 +103,7 @@ def verify_resend():
     if not email:
         return redirect(url_for("auth.signup"))
     try:
-        accounts.send_signup_code(email)
+        registration.send_signup_code(email)
     except otp.OtpError as error:
         flash(str(error), "warning")
     else:
@@ -119,15 +120,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
-        except accounts.EmailNotVerified as error:
-            email = accounts.normalise_email(form.email.data)
+            user = registration.authenticate(form.email.data, form.password.data)
+        except registration.EmailNotVerified as error:
+            email = registration.normalise_email(form.email.data)
             # A recent code may still be valid; the verify page offers a resend.
             with suppress(otp.OtpError):
-                accounts.send_signup_code(email)
+                registration.send_signup_code(email)
             flash(str(error), "warning")
             return redirect(url_for("auth.verify", email=email))
-        except accounts.AccountError as error:
+        except registration.AccountError as error:
             form.form_errors.append(str(error))
         else:
             start_session(user, remember=form.remember.data)
@@ -150,9 +151,9 @@ def logout():
 def forgot():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        email = accounts.normalise_email(form.email.data)
+        email = registration.normalise_email(form.email.data)
         try:
-            accounts.start_password_reset(email)
+            registration.start_password_reset(email)
         except otp.OtpError as error:
             form.form_errors.append(str(error))
         else:
@@ -170,7 +171,7 @@ def reset_verify():
     form = CodeForm(email=email)
     if form.validate_on_submit():
         try:
-            token = accounts.verify_reset_code(email, form.code.data)
+            token = registration.verify_reset_code(email, form.code.data)
         except otp.OtpError as error:
             form.code.errors.append(str(error))
         else:
@@ -182,17 +183,17 @@ def reset_verify():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     try:
-        accounts.user_for_reset_token(token)
-    except accounts.InvalidResetToken as error:
+        registration.user_for_reset_token(token)
+    except registration.InvalidResetToken as error:
         flash(str(error), "warning")
         return redirect(url_for("auth.forgot"))
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
-        except accounts.WeakPassword as error:
+            registration.reset_password(token, form.password.data)
+        except registration.WeakPassword as error:
             form.password.errors.extend(error.problems)
-        except accounts.InvalidResetToken as error:
+        except registration.InvalidResetToken as error:
             flash(str(error), "warning")
             return redirect(url_for("auth.forgot"))
         else:

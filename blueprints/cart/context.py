@@ -7,8 +7,8 @@ from werkzeug.local import LocalProxy
 
 from app.extensions import db
 from app.models.accounts import Role
-from app.services import cart as carts
-from app.services import wishlist as wishlists
+from app.services.shopping import cart as carts
+from app.services.shopping import wishlist as wishlists
 
 log = logging.getLogger(__name__)
 

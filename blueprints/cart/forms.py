@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.services.cart import MAX_ID, MAX_QUANTITY
+from app.services.shopping.cart import MAX_ID, MAX_QUANTITY
 
 _WHOLE_NUMBER = re.compile(r"\+?[0-9]{1,12}")  # ASCII digits only; no signs, dots or exponents
 

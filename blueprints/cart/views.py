@@ -2,9 +2,9 @@
 from flask import flash, redirect, render_template, request, session, url_for
 
 from app.models.analytics import AnalyticsKind
-from app.services import cart as carts
-from app.services import cart_summary, coupons
-from app.services import wishlist as wishlists
+from app.services.shopping import cart as carts
+from app.services.shopping import cart_summary, coupons
+from app.services.shopping import wishlist as wishlists
 from app.templating import format_money
 from blueprints.cart import bp
 from blueprints.cart.context import (

@@ -2,8 +2,8 @@
 from flask import render_template
 
 from app.models.analytics import AnalyticsKind
-from app.services import cart as carts
-from app.services import wishlist as wishlists
+from app.services.shopping import cart as carts
+from app.services.shopping import wishlist as wishlists
 from blueprints.cart import bp
 from blueprints.cart.context import NOT_A_SHOPPER, can_shop, current_cart, current_wishlist, keep
 from blueprints.cart.forms import WishlistForm, first_error

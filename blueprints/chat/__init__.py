@@ -3,7 +3,7 @@ from flask import Blueprint, g
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 
-from app.services import chat
+from app.services.messaging import chat
 from blueprints.web.guards import require_login
 
 bp = Blueprint("chat", __name__)

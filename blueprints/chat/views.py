@@ -3,9 +3,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from app.extensions import limiter
-from app.services import chat
-from app.services.cart import valid_id
-from app.services.shop_directory import ShopNotFound, get_visible_shop
+from app.services.messaging import chat
+from app.services.shopping.cart import valid_id
+from app.services.shops.directory import ShopNotFound, get_visible_shop
 from blueprints.chat import bp
 
 

@@ -2,7 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms.validators import InputRequired, NumberRange
 
-from app.services.cart import MAX_ID
+from app.services.shopping.cart import MAX_ID
 from blueprints.cart.forms import WholeNumberField, first_error  # noqa: F401 - re-exported
 
 

@@ -16,7 +16,9 @@ from flask_login import current_user
 from app.extensions import limiter, login_manager
 from app.models.accounts import Role
 from app.models.orders import CheckoutStatus, PaymentProvider
-from app.services import addresses, checkout, checkout_sessions
+from app.services.accounts import addresses
+from app.services.checkout import quote as checkout_quote
+from app.services.checkout import sessions
 from app.services.payments import ProviderError, get_provider
 from blueprints.account.forms import AddressForm
 from blueprints.cart.context import COUPON
@@ -51,16 +53,16 @@ def shopper_only(view):
 def _ready_summary():
     """The cart priced now, or a redirect to the cart saying what to fix first."""
     try:
-        return checkout.ready_summary(current_user.id), None
-    except checkout.EmptyCart as error:
+        return checkout_quote.ready_summary(current_user.id), None
+    except checkout_quote.EmptyCart as error:
         flash(str(error), "info")
-    except checkout.CheckoutError as error:
+    except checkout_quote.CheckoutError as error:
         flash(f"{error} Fix the lines marked in your cart, then check out again.", "warning")
     return None, redirect(url_for("cart.view"))
 
 
 def _quote(summary, address, provider):
-    return checkout.quote(summary, stored_code=session.get(COUPON), address=address,
+    return checkout_quote.quote(summary, stored_code=session.get(COUPON), address=address,
                           needs_accounts=provider.needs_connected_accounts,
                           destination_name=COUNTRIES.get(address.country, address.country)
                           if address is not None else None)
@@ -137,11 +139,11 @@ def pay():
     if not result.payable:
         flash(result.problems[0], "danger")
         return redirect(url_for("checkout.review", address_id=address.id))
-    snapshot = checkout.build_snapshot(result, user_id=current_user.id,
+    snapshot = checkout_quote.build_snapshot(result, user_id=current_user.id,
                                        email=current_user.email)
     base = current_app.config["BASE_URL"].rstrip("/")
     try:
-        opened = checkout_sessions.open_session(
+        opened = sessions.open_session(
             user_id=current_user.id, address_id=address.id, snapshot=snapshot,
             success_url=f"{base}{url_for('checkout.success')}?session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=f"{base}{url_for('checkout.cancel')}", provider=provider)
@@ -154,12 +156,12 @@ def pay():
 @bp.get("/success", endpoint="success")
 @shopper_only
 def success():
-    row = checkout_sessions.for_user(current_user.id, request.args.get("session_id", ""))
+    row = sessions.for_user(current_user.id, request.args.get("session_id", ""))
     if row is None:
         abort(404)
-    orders = checkout_sessions.orders_for(row)
+    orders = sessions.orders_for(row)
     if orders and session.get(CLEARED) != row.provider_session_id:
-        checkout_sessions.clear_purchased(row)
+        sessions.clear_purchased(row)
         session[CLEARED] = row.provider_session_id
         coupon = (row.snapshot or {}).get("coupon")
         if coupon and session.get(COUPON) == coupon["code"]:
@@ -181,14 +183,14 @@ def _test_session_or_404(session_id):
     provider = get_provider()
     if provider.kind != PaymentProvider.OFFLINE:
         abort(404)
-    row = checkout_sessions.for_user(current_user.id, session_id)
+    row = sessions.for_user(current_user.id, session_id)
     if row is None or row.provider != PaymentProvider.OFFLINE:
         abort(404)
     return provider, row
 
 
 def _is_open(row):
-    return row.status == CheckoutStatus.OPEN and checkout_sessions.now() < row.expires_at
+    return row.status == CheckoutStatus.OPEN and sessions.now() < row.expires_at
 
 
 @bp.get("/test-pay/<session_id>", endpoint="test_pay")
@@ -208,17 +210,17 @@ def test_pay_submit(session_id):
         flash(first_error(form), "danger")
         return redirect(url_for("checkout.test_pay", session_id=session_id))
     done = url_for("checkout.success", session_id=session_id)
-    if row.status == CheckoutStatus.PAID or checkout_sessions.orders_for(row):
+    if row.status == CheckoutStatus.PAID or sessions.orders_for(row):
         return redirect(done, code=303)
     if not _is_open(row):
         flash("This test payment is no longer open: it expired or your cart changed. "
               "Check out again to pay.", "warning")
         return redirect(url_for("checkout.review"), code=303)
-    from app.services import webhooks  # the very path Stripe's events take
+    from app.services.payments.webhooks import receive
 
     try:
-        webhooks.receive(*provider.build_paid_event(session_id))
-    except (webhooks.WebhookRejected, ProviderError) as error:
+        receive.receive(*provider.build_paid_event(session_id))
+    except (receive.WebhookRejected, ProviderError) as error:
         flash(f"The test payment was refused: {error}", "danger")
         return redirect(url_for("checkout.test_pay", session_id=session_id), code=303)
     return redirect(done, code=303)

@@ -3,8 +3,9 @@ cancelling or refunding it. Each portal registers it with its own actor and scop
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.models.orders import OrderStatus
-from app.services import order_history, orders, refunds
-from app.services.cart import valid_id
+from app.services.orders import history, refunds
+from app.services.orders import status as order_status
+from app.services.shopping.cart import valid_id
 from blueprints.account.orders import STATUS_BADGES
 from blueprints.order_desk import confirmations
 from blueprints.web.forms import CancelOrderForm, RefundOrderForm, page_arg
@@ -14,23 +15,23 @@ MAX_UNITS = 10_000  # more than any order line; larger numbers are typing mistak
 
 def list_context(shop_id):
     """Everything an orders list page needs from the query string."""
-    status = order_history.parse_status(request.args.get("status"))
+    status = history.parse_status(request.args.get("status"))
     search = request.args.get("q", "", type=str)
-    page = orders.orders_page(shop_id=shop_id, status=status, search=search,
+    page = order_status.orders_page(shop_id=shop_id, status=status, search=search,
                               page=page_arg())
     ids = [o.id for o in page.items]
     return {"page": page, "status": status, "search": search.strip()[:64],
-            "counts": order_history.item_counts(ids),
-            "partly_refunded": order_history.partly_refunded(ids),
-            "statuses": list(OrderStatus), "labels": order_history.STATUS_LABELS,
+            "counts": history.item_counts(ids),
+            "partly_refunded": history.partly_refunded(ids),
+            "statuses": list(OrderStatus), "labels": history.STATUS_LABELS,
             "badges": STATUS_BADGES}
 
 
 def detail_context(order):
-    desk = orders.desk_view(order)
-    return {"order": order, "desk": desk, "labels": order_history.STATUS_LABELS,
+    desk = order_status.desk_view(order)
+    return {"order": order, "desk": desk, "labels": history.STATUS_LABELS,
             "badges": STATUS_BADGES,
-            "partly_refunded": order.status not in orders.STOPPED
+            "partly_refunded": order.status not in order_status.STOPPED
             and any(item.refunded_quantity for item in order.items)}
 
 
@@ -65,9 +66,9 @@ def perform(action, done, back):
     """Run an order action: 404 for an order the person may not see, the refusal as a flash."""
     try:
         result = action()
-    except order_history.OrderNotFound:
+    except history.OrderNotFound:
         abort(404)  # not 403: whether another shop's order exists is not ours to tell
-    except orders.OrderActionError as error:
+    except order_status.OrderActionError as error:
         flash(str(error), "danger")
     else:
         flash(done(result), "success")
@@ -79,13 +80,13 @@ def confirm_page(portal, preview, make, form):
     say why the action is not possible now on the order page."""
     try:
         confirmation = make(preview())
-    except order_history.OrderNotFound:
+    except history.OrderNotFound:
         abort(404)
-    except orders.OrderActionError as error:
+    except order_status.OrderActionError as error:
         flash(str(error), "danger")
         return redirect(url_for(f"{portal}.order", number=request.view_args["number"]))
     return render_template(f"{portal}/orders_confirm.html", confirm=confirmation, form=form,
-                           labels=order_history.STATUS_LABELS), 422 if form.errors else 200
+                           labels=history.STATUS_LABELS), 422 if form.errors else 200
 
 
 def refund_message(taken):
@@ -109,18 +110,18 @@ def register_order_desk(bp, portal, actor, shop_scope):
     @bp.get("/orders/<number>", endpoint="order")
     def order_detail(number):
         try:
-            order = orders.find_order(actor(), number)
-        except order_history.OrderNotFound:
+            order = order_status.find_order(actor(), number)
+        except history.OrderNotFound:
             abort(404)
         return render_template(f"{portal}/orders_show.html", **detail_context(order))
 
     @bp.post("/orders/<number>/status", endpoint="order_advance")
     def order_advance(number):
         return perform(
-            lambda: orders.advance(actor(), number, request.form.get("status"),
+            lambda: order_status.advance(actor(), number, request.form.get("status"),
                                    request.form.get("tracking_number"), request.form.get("note")),
             lambda order: f"Order {order.number} is now "
-                          f"{order_history.STATUS_LABELS[order.status].lower()}.",
+                          f"{history.STATUS_LABELS[order.status].lower()}.",
             detail_url(number))
 
     # GET shows the confirmation page; only its POST (with `confirm`) acts. Any other POST
@@ -129,11 +130,11 @@ def register_order_desk(bp, portal, actor, shop_scope):
     def order_cancel(number):
         form = CancelOrderForm()
         if form.validate_on_submit():
-            return perform(lambda: orders.cancel(actor(), number, form.reason.data),
+            return perform(lambda: order_status.cancel(actor(), number, form.reason.data),
                            lambda order: f"Order {order.number} is cancelled, refunded and "
                                          "restocked.",
                            detail_url(number))
-        return confirm_page(portal, lambda: orders.cancellation(actor(), number),
+        return confirm_page(portal, lambda: order_status.cancellation(actor(), number),
                             lambda p: confirmations.desk_cancel(p, detail_url(number)), form)
 
     @bp.route("/orders/<number>/refund", methods=["GET", "POST"], endpoint="order_refund")

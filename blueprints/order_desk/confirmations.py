@@ -3,7 +3,7 @@ and whether it can be undone (the pages themselves are templates/_partials/_conf
 from dataclasses import dataclass, field
 
 from app.models.orders import OrderStatus
-from app.services.order_history import STATUS_LABELS
+from app.services.orders.history import STATUS_LABELS
 from app.templating import format_money
 
 

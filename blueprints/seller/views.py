@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.services import shops
+from app.services.shops import opening as shop_opening
 from blueprints.seller import bp
 from blueprints.seller.forms import ShopForm
 
@@ -10,27 +10,27 @@ from blueprints.seller.forms import ShopForm
 @bp.before_request
 def _needs_shop():
     # A seller's first stop is opening the shop; every other page needs one.
-    if request.endpoint != "seller.shop_create" and shops.shop_of(current_user.id) is None:
+    if request.endpoint != "seller.shop_create" and shop_opening.shop_of(current_user.id) is None:
         return redirect(url_for("seller.shop_create"))
     return None
 
 
 @bp.get("/")
 def dashboard():
-    shop = shops.shop_of(current_user.id)
+    shop = shop_opening.shop_of(current_user.id)
     return render_template("seller/dashboard.html", shop=shop)
 
 
 @bp.route("/shop/new", methods=["GET", "POST"])
 def shop_create():
-    if shops.shop_of(current_user.id) is not None:
+    if shop_opening.shop_of(current_user.id) is not None:
         return redirect(url_for("seller.dashboard"))
     form = ShopForm()
     if form.validate_on_submit():
         try:
-            shops.create_shop(current_user, form.name.data, form.description.data,
+            shop_opening.create_shop(current_user, form.name.data, form.description.data,
                               form.country.data, form.city.data, form.phone.data)
-        except shops.ShopError as error:
+        except shop_opening.ShopError as error:
             form.form_errors.append(str(error))
         else:
             flash("Your shop is open. Add your first products next.", "success")

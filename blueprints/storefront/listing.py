@@ -7,7 +7,7 @@ from markupsafe import Markup
 from app.caching import fragments
 from app.caching.ttl_cache import cached, make_key
 from app.models.analytics import AnalyticsKind
-from app.services import listing as listing_service
+from app.services.catalog.listing import page as listing_service
 from app.templating import absolute_url_for
 from blueprints.storefront import bp, guest_pages
 from blueprints.web.tracking import track

@@ -2,8 +2,8 @@
 from flask import render_template, request
 
 from app.models.base import utcnow
-from app.services import offers
-from app.services import shop_directory as directory
+from app.services.catalog import offers
+from app.services.shops import directory
 from blueprints.storefront import bp
 from blueprints.storefront.product import int_choice, page_arg
 

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.models.analytics import AnalyticsKind
-from app.services import products, reviews
+from app.services.catalog import product_page, reviews
 from app.templating import absolute_url
 from blueprints.storefront import bp, guest_pages
 from blueprints.storefront.card_fragments import cards_html
@@ -86,8 +86,8 @@ def product_structured_data(page, canonical, images):
 
 def _load(slug):
     try:
-        return products.product_page(slug, reviews_page=page_arg())
-    except products.ProductNotFound:
+        return product_page.product_page(slug, reviews_page=page_arg())
+    except product_page.ProductNotFound:
         abort(404)
 
 
@@ -161,8 +161,8 @@ def product_review(slug):
         flash("Log in to write a review.", "info")
         return redirect(url_for("auth.login", next=back))
     try:
-        product = products.get_visible_product(slug)
-    except products.ProductNotFound:
+        product = product_page.get_visible_product(slug)
+    except product_page.ProductNotFound:
         abort(404)
     form = ReviewForm()
     status = 422

@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from app.models.analytics import AnalyticsKind
 from app.models.base import utcnow
-from app.services import follows, reviews
-from app.services import offers as offer_service
-from app.services import shop_directory as directory
+from app.services.catalog import offers as offer_service
+from app.services.catalog import reviews
+from app.services.shops import directory, follows
 from blueprints.storefront import bp
 from blueprints.storefront.product import (
     ReviewForm,

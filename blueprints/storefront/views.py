@@ -3,8 +3,8 @@ from flask import current_app, render_template, send_from_directory
 from markupsafe import Markup
 
 from app.caching.ttl_cache import cached, make_key
-from app.services import home as home_service
-from app.services.listing_filters import cache_seconds
+from app.services.catalog import home as home_service
+from app.services.catalog.listing.filters import cache_seconds
 from blueprints.storefront import bp
 
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
-from app.services.email_addresses import InvalidEmail, checked_email
+from app.services.accounts.email_addresses import InvalidEmail, checked_email
 
 
 class ValidEmail:

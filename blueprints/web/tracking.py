@@ -4,7 +4,7 @@ import secrets
 from flask import request, session
 from flask_login import current_user
 
-from app.services import analytics
+from app.services.analytics import events
 
 VISITOR_KEY = "visitor"
 
@@ -17,7 +17,7 @@ def visitor_key():
 
 
 def track(kind, *, product_id=None, shop_id=None, quantity=1, amount_cents=0):
-    analytics.record(
+    events.record(
         kind,
         user_id=current_user.id if current_user.is_authenticated else None,
         visitor_key=visitor_key(),

@@ -4,7 +4,7 @@ import logging
 from flask import jsonify, request
 
 from app.extensions import jobs
-from app.services import webhooks
+from app.services.payments.webhooks import receive
 from blueprints.web.errors import render_error
 from blueprints.webhooks import bp
 
@@ -16,12 +16,12 @@ def stripe_event():
     # Read before the try: a body over the limit is the sender's 413 (Werkzeug raises it while
     # reading), not a failure of ours answered 503 for the provider to retry for days.
     limit = request.max_content_length  # the app's MAX_CONTENT_LENGTH unless set here
-    request.max_content_length = min(limit or webhooks.MAX_PAYLOAD_BYTES,
-                                     webhooks.MAX_PAYLOAD_BYTES)
+    request.max_content_length = min(limit or receive.MAX_PAYLOAD_BYTES,
+                                     receive.MAX_PAYLOAD_BYTES)
     payload = request.get_data(cache=False)
     try:
-        event_id = webhooks.receive(payload, request.headers.get("Stripe-Signature", ""))
-    except webhooks.WebhookRejected as error:
+        event_id = receive.receive(payload, request.headers.get("Stripe-Signature", ""))
+    except receive.WebhookRejected as error:
         log.warning("webhook rejected from %s: %s", request.remote_addr, error)
         return render_error(400, str(error))
     except Exception:

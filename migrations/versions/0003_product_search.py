@@ -9,7 +9,7 @@ kept in sync with `products` by three triggers. Contentless rather than content=
 the indexed description is the HTML-stripped text, which is no column of products, and a view
 as the content table would break every later batch migration of products (SQLite refuses to
 rename a table a view refers to). The triggers call bazaar_strip_html(), which the app
-registers on every SQLite connection (app/services/search.py).
+registers on every SQLite connection (app/services/catalog/search.py).
 A later batch migration that recreates `products` on SQLite (drop or alter a column) drops
 these triggers with the old table: it must run the three CREATE TRIGGER of `_create_sqlite()` again.
 
@@ -21,7 +21,7 @@ extension can be installed (it ships with PostgreSQL's contrib; otherwise plain 
 import sqlalchemy as sa
 from alembic import op
 
-from app.services.search import register_sqlite_functions
+from app.services.catalog.search import register_sqlite_functions
 
 # revision identifiers, used by Alembic.
 revision = "0003"

@@ -1,6 +1,6 @@
 """Products keep their description sanitised once at write time: clean HTML, excerpt, digest.
 
-Existing rows keep NULLs: the page sanitises those when shown (see services/descriptions.py)
+Existing rows keep NULLs: the page sanitises those when shown (see services/catalog/descriptions.py)
 until their description is next written, or `flask catalog sanitise-descriptions` stores them.
 
 Revision ID: 0006

@@ -1,12 +1,12 @@
 """SQLite counts the changes to what the catalogue snapshot and product cards read.
 
-Each page worker keeps a snapshot of the visible catalogue (services/listing_index.py) and
+Each page worker keeps a snapshot of the visible catalogue (services/catalog/listing/index.py) and
 renewed it on every LISTING_CACHE_SECONDS, about a second of CPU per worker at 100k products,
 whether or not anything had changed; and every page read its product cards afresh. Triggers
 now bump a single counter on every change to a column either reads: products' listing and
 card columns, shops' visibility and name, first images, variants' colour, size and whether
 they are in stock, events and their products. So a worker renews its snapshot, and reads
-cards again, only after a change (services/cards.py). On SQLite only: it has one
+cards again, only after a change (services/catalog/cards.py). On SQLite only: it has one
 writer at a time anyway, so the counter row adds no waiting; on PostgreSQL every catalogue
 write would queue on that one row, and the snapshot is rebuilt on its timer as before.
 

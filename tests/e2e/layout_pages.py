@@ -6,7 +6,7 @@ from app.mail import send_email
 from app.models.accounts import User
 from app.models.orders import OrderStatus
 from app.models.shops import Shop
-from app.services import chat
+from app.services.messaging import chat
 from tests.factories_account import create_address, create_notification, follow
 from tests.factories_cart import put_in_cart, put_on_wishlist
 from tests.factories_catalog import create_event, create_product, create_review

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.accounts import Address
 from app.models.base import utcnow
-from app.services import addresses as address_service
+from app.services.accounts import addresses as address_service
 from tests.factories_account import address_form, create_address
 
 SCRIPT = "<script>alert(1)</script>"

@@ -17,7 +17,7 @@ from app.models.analytics import (
     UserCounter,
 )
 from app.models.base import utcnow
-from app.services import analytics
+from app.services.analytics import events as analytics_events
 from tests.factories_catalog import create_product, create_shop
 from tests.support import modes
 
@@ -103,7 +103,7 @@ def test_a_signed_in_view_counts_for_the_user_and_the_product(client, auth, in_a
 def test_every_event_is_appended(app, in_app, product):
     with app.app_context():
         for _ in range(3):
-            analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
+            analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
     assert eventually(in_app, count_events, 3) == 3
 
 
@@ -111,9 +111,9 @@ def test_cart_wishlist_and_purchase_bump_their_own_counters(app, in_app, product
     buyer = factory.shopper()
     with app.app_context():
         for kind in (AnalyticsKind.ADD_TO_CART, AnalyticsKind.ADD_TO_WISHLIST):
-            analytics.record(kind, user_id=buyer.id, product_id=product.id,
+            analytics_events.record(kind, user_id=buyer.id, product_id=product.id,
                              shop_id=product.shop_id)
-        analytics.record(AnalyticsKind.PURCHASE, user_id=buyer.id, product_id=product.id,
+        analytics_events.record(AnalyticsKind.PURCHASE, user_id=buyer.id, product_id=product.id,
                          shop_id=product.shop_id, quantity=3, amount_cents=4500)
 
     def product_row():
@@ -151,7 +151,7 @@ def _in_threads(app, count, work):
 def test_ten_concurrent_writers_count_ten_views(app, in_app, product):
     """The upsert itself under contention, on this run's database (SQLite or PostgreSQL)."""
     event = {"kind": "product_view", "product_id": product.id, "user_agent": IPHONE}
-    errors = _in_threads(app, 10, lambda: analytics.store_event(dict(event)))
+    errors = _in_threads(app, 10, lambda: analytics_events.store_event(dict(event)))
     assert errors == []
     assert in_app(counter(ProductCounter, product.id, "views")) == 10
     assert in_app(count_events) == 10
@@ -159,7 +159,7 @@ def test_ten_concurrent_writers_count_ten_views(app, in_app, product):
 
 def test_ten_concurrent_recordings_count_ten_views(app, in_app, product):
     """The whole path: inline writes, or ten jobs for the worker."""
-    errors = _in_threads(app, 10, lambda: analytics.record(AnalyticsKind.PRODUCT_VIEW,
+    errors = _in_threads(app, 10, lambda: analytics_events.record(AnalyticsKind.PRODUCT_VIEW,
                                                            product_id=product.id))
     assert errors == []
     assert eventually(in_app, counter(ProductCounter, product.id, "views"), 10) == 10
@@ -168,7 +168,8 @@ def test_ten_concurrent_recordings_count_ten_views(app, in_app, product):
 def test_a_visitor_counts_once_per_shop_per_day(app, in_app, product):
     with app.app_context():
         for key in ("visitor-a", "visitor-a", "visitor-b", "visitor-a", "visitor-b", None):
-            analytics.record(AnalyticsKind.SHOP_VISIT, shop_id=product.shop_id, visitor_key=key)
+            analytics_events.record(AnalyticsKind.SHOP_VISIT, shop_id=product.shop_id,
+                                    visitor_key=key)
 
     def shop_row():
         row = db.session.get(ShopCounter, product.shop_id)
@@ -183,10 +184,10 @@ def test_the_same_visitor_counts_again_the_next_day(app, in_app, product, monkey
     today = utcnow()
     event = {"kind": "shop_visit", "shop_id": product.shop_id, "visitor_key": "visitor-a"}
     with app.app_context():
-        analytics.store_event(dict(event))
-        monkeypatch.setattr(analytics, "utcnow", lambda: today + timedelta(days=1))
-        analytics.store_event(dict(event))
-        analytics.store_event(dict(event))
+        analytics_events.store_event(dict(event))
+        monkeypatch.setattr(analytics_events, "utcnow", lambda: today + timedelta(days=1))
+        analytics_events.store_event(dict(event))
+        analytics_events.store_event(dict(event))
     assert in_app(counter(ShopCounter, product.shop_id, "unique_visitors")) == 2
     assert in_app(counter(ShopCounter, product.shop_id, "visits")) == 3
 
@@ -207,7 +208,7 @@ def test_a_failing_recorder_never_breaks_the_page(client, in_app, product, monke
     def broken(*args, **kwargs):
         raise RuntimeError("analytics store is down")
 
-    monkeypatch.setattr(analytics, "store_event", broken)
+    monkeypatch.setattr(analytics_events, "store_event", broken)
     monkeypatch.setattr(jobs, "enqueue", broken)
     response = client.get(f"/product/{product.slug}")
     assert response.status_code == 200
@@ -225,7 +226,7 @@ def test_a_failing_recorder_never_breaks_the_page(client, in_app, product, monke
 def test_record_never_raises_on_bad_arguments(app, in_app, call, stored):
     with app.app_context():
         kind = call.pop("kind")
-        assert analytics.record(kind, **call) is None
+        assert analytics_events.record(kind, **call) is None
     # Unusable values drop the event; harmless ones are cleaned and stored.
     assert eventually(in_app, count_events, stored) == stored
 
@@ -233,15 +234,15 @@ def test_record_never_raises_on_bad_arguments(app, in_app, call, stored):
 def test_a_rejected_write_is_dropped_and_the_session_stays_usable(app, in_app, product):
     with app.app_context():
         # A product id that does not exist breaks the foreign key when the event is written.
-        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id + 10_000)
+        analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id + 10_000)
         assert db.session.scalar(select(func.count(AnalyticsEvent.id))) == 0
-        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
+        analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
     assert eventually(in_app, counter(ProductCounter, product.id, "views"), 1) == 1
 
 
 def test_negative_quantities_and_amounts_are_recorded_as_zero(app, in_app, product):
     with app.app_context():
-        analytics.record(AnalyticsKind.PURCHASE, product_id=product.id, quantity=-5,
+        analytics_events.record(AnalyticsKind.PURCHASE, product_id=product.id, quantity=-5,
                          amount_cents=-100)
 
     def product_row():
@@ -254,7 +255,7 @@ def test_negative_quantities_and_amounts_are_recorded_as_zero(app, in_app, produ
 @pytest.mark.skipif(modes.SERVICES, reason="embedded mode writes inline")
 def test_embedded_recording_writes_before_returning(app, in_app, product):
     with app.app_context():
-        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
+        analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
     assert in_app(counter(ProductCounter, product.id, "views")) == 1
 
 
@@ -264,7 +265,7 @@ def test_embedded_recording_does_not_expire_the_callers_loaded_objects(app, prod
 
     with app.app_context():
         loaded = db.session.get(Product, product.id)
-        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
+        analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
         # Still loaded: a page that renders after tracking needs no extra queries.
         assert "title" in loaded.__dict__
 
@@ -281,7 +282,7 @@ def test_services_recording_is_a_job_the_worker_runs(app, in_app, product, monke
     monkeypatch.setattr(jobs, "enqueue", spy)
     with app.app_context():
         assert jobs.is_async
-        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
+        analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
     assert enqueued == ["workers.analytics.store_event"]
     assert eventually(in_app, counter(ProductCounter, product.id, "views"), 1) == 1
 
@@ -296,7 +297,7 @@ def buffered_app(make_app):
     """Buffering on, flushing every 50 ms, as `make run` does every second."""
     application = make_app(ANALYTICS_BUFFERED=True, ANALYTICS_FLUSH_SECONDS=0.05)
     yield application
-    analytics.shutdown(application)
+    analytics_events.shutdown(application)
 
 
 @pytest.fixture
@@ -304,7 +305,7 @@ def held_app(make_app):
     """Buffering on, but the flusher would wait a minute: the test flushes by hand."""
     application = make_app(ANALYTICS_BUFFERED=True, ANALYTICS_FLUSH_SECONDS=60)
     yield application
-    analytics.shutdown(application)
+    analytics_events.shutdown(application)
 
 
 def _analytics_writes(queries):
@@ -323,9 +324,9 @@ def test_a_buffered_request_records_without_writing(held_app, in_app, product):
         response = client.get(f"/product/{product.slug}", headers={"User-Agent": IPHONE})
     assert response.status_code == 200
     assert _analytics_writes(queries) == [], queries
-    assert len(analytics.event_buffer(held_app)) == 1
+    assert len(analytics_events.event_buffer(held_app)) == 1
     assert in_app(count_events) == 0
-    assert analytics.flush(held_app) == 1
+    assert analytics_events.flush(held_app) == 1
     assert in_app(events()) == [(AnalyticsKind.PRODUCT_VIEW, product.id, product.shop_id, None,
                                  "mobile", "Safari", "iOS", None, True)]
 
@@ -354,10 +355,10 @@ def test_a_batch_of_n_views_is_one_upsert_of_plus_n(held_app, in_app, product, f
     shopper = factory.shopper()
     with held_app.app_context():
         for _ in range(7):
-            analytics.record(AnalyticsKind.PRODUCT_VIEW, user_id=shopper.id,
+            analytics_events.record(AnalyticsKind.PRODUCT_VIEW, user_id=shopper.id,
                              product_id=product.id, shop_id=product.shop_id)
     with count_queries(held_app) as queries:
-        assert analytics.flush(held_app) == 7
+        assert analytics_events.flush(held_app) == 7
     writes = _analytics_writes(queries)
     assert len([sql for sql in writes if "product_counters" in sql]) == 1, queries
     assert len([sql for sql in writes if "user_counters" in sql]) == 1, queries
@@ -370,7 +371,7 @@ def test_a_batch_of_n_views_is_one_upsert_of_plus_n(held_app, in_app, product, f
 def test_concurrent_buffered_recording_loses_nothing(buffered_app, in_app, product):
     def work():
         for _ in range(50):
-            analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id,
+            analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id,
                              user_agent=IPHONE)
 
     assert _in_threads(buffered_app, 8, work) == []
@@ -381,7 +382,7 @@ def test_concurrent_buffered_recording_loses_nothing(buffered_app, in_app, produ
 @buffered_only
 def test_a_failing_flush_never_reaches_a_request_and_later_batches_work(
         buffered_app, in_app, product, monkeypatch):
-    real, failed = analytics.store_events, threading.Event()
+    real, failed = analytics_events.store_events, threading.Event()
 
     def fail_once(batch):
         if not failed.is_set():
@@ -389,7 +390,7 @@ def test_a_failing_flush_never_reaches_a_request_and_later_batches_work(
             raise RuntimeError("database is away")
         return real(batch)
 
-    monkeypatch.setattr(analytics, "store_events", fail_once)
+    monkeypatch.setattr(analytics_events, "store_events", fail_once)
     client = buffered_app.test_client()
     assert client.get(f"/product/{product.slug}").status_code == 200
     assert failed.wait(5)
@@ -402,21 +403,21 @@ def test_a_failing_flush_never_reaches_a_request_and_later_batches_work(
 @buffered_only
 def test_one_rejected_event_does_not_sink_its_batch(held_app, in_app, product):
     with held_app.app_context():
-        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id + 10_000)
-        analytics.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
-    assert analytics.flush(held_app) == 1
+        analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id + 10_000)
+        analytics_events.record(AnalyticsKind.PRODUCT_VIEW, product_id=product.id)
+    assert analytics_events.flush(held_app) == 1
     assert in_app(counter(ProductCounter, product.id, "views")) == 1
 
 
 @buffered_only
 def test_a_full_buffer_drops_the_oldest_and_says_so(app, in_app, product, caplog, monkeypatch):
     # Alembic's fileConfig (run by reset_schema) disables loggers that already existed.
-    monkeypatch.setattr(analytics.log, "disabled", False)
-    buffer = analytics.EventBuffer(app, 60, max_events=3, autostart=False)
+    monkeypatch.setattr(analytics_events.log, "disabled", False)
+    buffer = analytics_events.EventBuffer(app, 60, max_events=3, autostart=False)
     try:
         for quantity in range(1, 6):
             buffer.add({"kind": "purchase", "product_id": product.id, "quantity": quantity})
-        with caplog.at_level("WARNING", logger=analytics.log.name):
+        with caplog.at_level("WARNING", logger=analytics_events.log.name):
             assert buffer.flush() == 3
     finally:
         buffer.close()

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.accounts import User
 from app.models.shops import Shop
-from app.services import accounts, otp
+from app.services.accounts import otp, registration
 from tests.factories import PASSWORD
 
 SCRIPT = "<script>alert(1)</script>"
@@ -114,7 +114,7 @@ class Forms:
     def reset_password(self):
         email = self.factory.shopper().email
         with self.app.app_context():
-            token = accounts.verify_reset_code(email, otp.issue_code(otp.RESET, email))
+            token = registration.verify_reset_code(email, otp.issue_code(otp.RESET, email))
             db.session.remove()
         return self._client(), f"/auth/reset/{token}", {
             "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from app.services import chat
+from app.services.messaging import chat
 from tests.conftest import Auth
 from tests.factories_catalog import create_product, suspend_shop
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from app.extensions import db
 from app.models.accounts import Address
 from app.models.orders import CheckoutStatus
-from app.services import checkout_sessions
+from app.services.checkout import sessions
 from app.services.payments import webhook_secret
 from tests.factories_account import address_form, create_address
 from tests.factories_cart import (
@@ -303,7 +303,7 @@ def test_the_test_payment_page_is_only_for_its_owner(app, factory, ready, client
 
 def test_paying_on_the_test_page_sends_a_signed_event_through_the_webhook_code(
         app, ready, client, monkeypatch):
-    from app.services import webhooks
+    from app.services.payments.webhooks import receive as webhooks
 
     received = []
     monkeypatch.setattr(webhooks, "receive",
@@ -320,12 +320,12 @@ def test_paying_on_the_test_page_sends_a_signed_event_through_the_webhook_code(
 
 
 def test_an_expired_test_session_cannot_be_paid(app, ready, client, monkeypatch):
-    from app.services import webhooks
+    from app.services.payments.webhooks import receive as webhooks
 
     monkeypatch.setattr(webhooks, "receive", lambda *a: pytest.fail("must not be called"))
     row = paid_session(app, client, ready)
-    later = row.expires_at + checkout_sessions.REUSE_MARGIN
-    monkeypatch.setattr(checkout_sessions, "now", lambda: later)
+    later = row.expires_at + sessions.REUSE_MARGIN
+    monkeypatch.setattr(sessions, "now", lambda: later)
     url = f"/checkout/test-pay/{row.provider_session_id}"
     assert "no longer open" in text(client.get(url))
     response = client.post(url, follow_redirects=True)

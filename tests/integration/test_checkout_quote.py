@@ -1,7 +1,7 @@
 """Checkout totals: shipping groups and thresholds, tax in or on top, coupon split, fees."""
 import pytest
 
-from app.services import checkout
+from app.services.checkout import quote
 from tests.factories_account import create_address
 from tests.factories_cart import create_code, put_in_cart, shop_with_product
 from tests.factories_checkout import (
@@ -21,8 +21,8 @@ def quote_for(app):
 
     def run(user, address=None, code=None, **kwargs):
         with app.app_context():
-            summary = checkout.ready_summary(user.id)
-            return checkout.quote(summary, stored_code=code, address=address, **kwargs)
+            summary = quote.ready_summary(user.id)
+            return quote.quote(summary, stored_code=code, address=address, **kwargs)
 
     return run
 
@@ -161,7 +161,7 @@ def test_a_code_that_does_not_apply_discounts_nothing(app, factory, quote_for):
     (10, {1: 333, 2: 667, 3: 0}, {1: 3, 2: 7, 3: 0}),
 ])
 def test_split_discount_adds_up_exactly(discount, subtotals, expected):
-    shares = checkout.split_discount(discount, subtotals)
+    shares = quote.split_discount(discount, subtotals)
     assert shares == expected and sum(shares.values()) == discount
 
 
@@ -195,11 +195,11 @@ def test_a_total_below_the_card_minimum_cannot_be_paid(app, factory, quote_for):
 
 def test_an_empty_cart_and_a_cart_with_problems_are_refused(app, factory):
     shopper = factory.shopper()
-    with app.app_context(), pytest.raises(checkout.EmptyCart):
-        checkout.ready_summary(shopper.id)
+    with app.app_context(), pytest.raises(quote.EmptyCart):
+        quote.ready_summary(shopper.id)
     ready = ready_cart(app, factory, quantity=5, stock=2)
-    with app.app_context(), pytest.raises(checkout.CartNeedsAttention):
-        checkout.ready_summary(ready.shopper.id)
+    with app.app_context(), pytest.raises(quote.CartNeedsAttention):
+        quote.ready_summary(ready.shopper.id)
 
 
 # --- snapshot ---------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_the_snapshot_has_the_contract_shape_and_adds_up(app, factory, quote_for
     create_code(app, "SNAP", percent_off=10)
     result = quote_for(ready.shopper, ready.address, code="SNAP")
     with app.app_context():
-        snap = checkout.build_snapshot(result, user_id=ready.shopper.id,
+        snap = quote.build_snapshot(result, user_id=ready.shopper.id,
                                        email=ready.shopper.email)
     assert set(snap) == {"version", "user_id", "email", "currency", "coupon", "address",
                          "shops", "amount_cents"}
@@ -233,7 +233,7 @@ def test_the_snapshot_has_the_contract_shape_and_adds_up(app, factory, quote_for
         assert shop["total_cents"] == (shop["subtotal_cents"] - shop["discount_cents"]
                                        + shop["shipping_cents"] + shop["tax_cents"])
     assert snap["amount_cents"] == sum(s["total_cents"] for s in snap["shops"])
-    items = checkout.line_items(snap)
+    items = quote.line_items(snap)
     assert sum(i["quantity"] * i["unit_amount_cents"] for i in items) == snap["amount_cents"]
 
 
@@ -242,9 +242,9 @@ def test_line_items_add_up_with_inclusive_tax_and_no_discount(app, factory, quot
     tax_rate(app, "GB", 2000)
     ready = ready_cart(app, factory, price_cents=1234, quantity=3, rate_cents=395)
     with app.app_context():
-        snap = checkout.build_snapshot(quote_for(ready.shopper, ready.address),
+        snap = quote.build_snapshot(quote_for(ready.shopper, ready.address),
                                        user_id=ready.shopper.id, email=ready.shopper.email)
-    items = checkout.line_items(snap)
+    items = quote.line_items(snap)
     assert items[0] == {"name": f"{ready.product.title} (Red / M)", "quantity": 3,
                         "unit_amount_cents": 1234}
     assert sum(i["quantity"] * i["unit_amount_cents"] for i in items) == snap["amount_cents"]
@@ -255,13 +255,13 @@ def test_the_fingerprint_follows_lines_coupon_and_address(app, factory, quote_fo
     ready = ready_cart(app, factory)
     create_code(app, "FP", percent_off=10)
     with app.app_context():
-        plain = checkout.build_snapshot(quote_for(ready.shopper, ready.address),
+        plain = quote.build_snapshot(quote_for(ready.shopper, ready.address),
                                         user_id=ready.shopper.id, email=ready.shopper.email)
-        coded = checkout.build_snapshot(quote_for(ready.shopper, ready.address, code="FP"),
+        coded = quote.build_snapshot(quote_for(ready.shopper, ready.address, code="FP"),
                                         user_id=ready.shopper.id, email=ready.shopper.email)
-    base = checkout.fingerprint(plain, ready.address.id)
-    assert base == checkout.fingerprint(plain, ready.address.id)
-    assert base != checkout.fingerprint(plain, ready.address.id + 1)
-    assert base != checkout.fingerprint(coded, ready.address.id)
+    base = quote.fingerprint(plain, ready.address.id)
+    assert base == quote.fingerprint(plain, ready.address.id)
+    assert base != quote.fingerprint(plain, ready.address.id + 1)
+    assert base != quote.fingerprint(coded, ready.address.id)
     plain["shops"][0]["lines"][0]["quantity"] += 1
-    assert base != checkout.fingerprint(plain, ready.address.id)
+    assert base != quote.fingerprint(plain, ready.address.id)

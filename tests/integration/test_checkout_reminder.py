@@ -8,7 +8,7 @@ from redis import Redis
 from app.extensions import jobs
 from app.models.base import utcnow
 from app.models.orders import CheckoutStatus
-from app.services import reminders
+from app.services.checkout import reminders
 from tests.factories_cart import put_in_cart
 from tests.factories_catalog import create_product
 from tests.factories_orders import (

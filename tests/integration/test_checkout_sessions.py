@@ -6,7 +6,7 @@ from redis import Redis
 
 from app.models.base import utcnow
 from app.models.orders import CheckoutStatus
-from app.services import checkout_sessions
+from app.services.checkout import sessions as checkout_sessions
 from tests.factories_account import create_address
 from tests.factories_cart import create_code, set_guest_session
 from tests.factories_catalog import set_product

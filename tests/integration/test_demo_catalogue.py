@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.catalog import Product, ProductImage
 from app.seed import texts
 from app.seed.items import categorise, load_items
-from app.services.listing import PER_PAGE
+from app.services.catalog.listing.page import PER_PAGE
 
 TITLE = re.compile(r'<h3 class="product-title"><a href="/product/[^"]+">([^<]+)</a></h3>')
 EVERYDAY_QUERIES = ("heart", "candle", "mug", "bag", "christmas")

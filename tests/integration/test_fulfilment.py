@@ -10,7 +10,7 @@ from app.models.catalog import CartItem, DiscountCode, Product, ProductVariant
 from app.models.notifications import Notification
 from app.models.orders import LedgerKind, OrderStatus, Payment, PaymentStatus
 from app.models.shops import ShopSettings
-from app.services import order_numbers
+from app.services.orders import numbers as order_numbers
 from tests.factories_cart import analytics_events, create_code, put_in_cart, shop_with_product
 from tests.factories_catalog import set_product
 from tests.factories_payments import (
@@ -98,7 +98,7 @@ def test_stock_is_taken_and_the_bought_cart_lines_cleared(app, client, two_shops
 
 
 def test_ledger_has_a_charge_fee_and_payout_per_order(app, client, two_shops):
-    from app.services import ledger
+    from app.services.payments import ledger
 
     checkout, _, (shop_a, _), _ = two_shops
     post_event(client, app, event_for(checkout))

@@ -10,8 +10,8 @@ from werkzeug.routing import IntegerConverter
 
 from app import register_blueprints
 from app.request_guards import MAX_DB_INT
-from app.services import cart as carts
-from app.services import webhooks
+from app.services.payments.webhooks import receive
+from app.services.shopping import cart as carts
 from tests.factories_cart import alerts, shop_with_product
 from tests.factories_payments import sign
 
@@ -271,7 +271,7 @@ def test_seventeen_megabyte_webhook_is_a_413_without_a_logged_error(client, capl
 
 def test_webhook_streamed_past_its_own_limit_without_a_length_is_a_413(client):
     # A chunked upload declares no Content-Length: the size shows only while reading it.
-    body = b" " * (webhooks.MAX_PAYLOAD_BYTES + 1)
+    body = b" " * (receive.MAX_PAYLOAD_BYTES + 1)
     response = client.post("/webhooks/stripe", input_stream=BytesIO(body),
                            content_type="application/json",
                            headers={"Stripe-Signature": "t=1,v1=0"},

@@ -8,7 +8,7 @@ from app.cli.ledger import ledger_cli
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.orders import LedgerEntry, LedgerKind, Order
-from app.services import ledger
+from app.services.payments import ledger
 from tests.factories_account import create_order
 from tests.factories_cart import shop_with_product
 from tests.factories_payments import (

@@ -230,17 +230,17 @@ def test_facet_counts_follow_the_other_filters(app, client, shop):
 
 
 def test_facet_counts_are_computed_by_the_service(app, shop, mugs, candles):
-    from app.services import listing
+    from app.services.catalog.listing import page as listing_page
 
     make(app, shop, "Mug A", category=mugs, price=500, rating_avg=4.5, rating_count=1)
     make(app, shop, "Mug B", category=mugs, price=3000)
     make(app, shop, "Candle", category=candles, price=12000, rating_avg=3.5, rating_count=1)
     with app.test_request_context("/products"):
-        filters, _ = listing.parse_filters({"category": ["mugs"]})
-        result = listing.browse(filters)
+        filters, _ = listing_page.parse_filters({"category": ["mugs"]})
+        result = listing_page.browse(filters)
         price_counts = [o.count for o in result.facets["price_bands"]]
         categories = {o.label: o.count for o in result.facets["categories"]}
-        top = listing.browse(listing.parse_filters({})[0]).facets["categories"]
+        top = listing_page.browse(listing_page.parse_filters({})[0]).facets["categories"]
     assert result.page.total == 2
     assert price_counts == [1, 0, 1, 0, 0]
     assert categories == {}  # no subcategories under Mugs

@@ -4,7 +4,7 @@ import pytest
 
 from app.caching import ttl_cache
 from app.models.catalog import ProductStatus
-from app.services import listing_index
+from app.services.catalog.listing import index as listing_index
 from tests.factories_cart import set_stock
 from tests.factories_catalog import (
     create_category,

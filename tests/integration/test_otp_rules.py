@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db, jobs
 from app.models.accounts import OneTimeCode
-from app.services import otp
+from app.services.accounts import otp
 
 EMAIL = "otp-person@example.com"
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.catalog import ProductVariant
 from app.models.orders import LedgerEntry, LedgerKind, Order, OrderStatus, Payment, PaymentStatus
-from app.services import fulfilment
+from app.services.orders.fulfilment import create
 from tests.factories_cart import shop_with_product
 from tests.factories_payments import (
     create_checkout,
@@ -101,7 +101,7 @@ def _race(app, checkouts, events=None):
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                results.append(fulfilment.fulfil_checkout(checkout.session_id, event).status)
+                results.append(create.fulfil_checkout(checkout.session_id, event).status)
             except Exception as error:  # reported below, with the thread's own error
                 errors.append(repr(error))
             finally:

@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models.catalog import Product
-from app.services.descriptions import digest
+from app.services.catalog.descriptions import digest
 from tests.factories_catalog import create_product, create_shop
 
 SMALL_SEED = ["seed-demo", "--products", "12", "--shops", "2", "--shoppers", "3",

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.services import product_details
+from app.services.catalog import product_details
 from tests.factories_catalog import create_event, create_product, create_shop
 from tests.support.queries import count_queries
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models.analytics import AnalyticsEvent, AnalyticsKind
 from app.models.catalog import Product, ProductStatus
-from app.services.search import MAX_TERMS, parse_query
+from app.services.catalog.search import MAX_TERMS, parse_query
 from tests.factories_catalog import (
     create_product,
     create_shop,

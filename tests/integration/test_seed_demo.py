@@ -23,7 +23,7 @@ from app.models import (
     SiteConfig,
     User,
 )
-from app.services.passwords import verify_password
+from app.services.accounts.passwords import verify_password
 from tests.support.database import empty_tables
 
 SMALL = ["seed-demo", "--products", "40", "--shops", "3", "--shoppers", "5", "--no-images"]

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from app.mail import send_email
-from app.services import otp
+from app.services.accounts import otp
 from tests.factories import PASSWORD
 
 EMAIL = "new.person@example.com"

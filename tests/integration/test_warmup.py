@@ -1,5 +1,5 @@
 """Warming a page process before gunicorn forks its workers."""
-from app.services import listing_index
+from app.services.catalog.listing import index
 from app.warmup import warm
 from tests.factories_catalog import create_product, create_shop
 
@@ -10,5 +10,5 @@ def test_warm_up_leaves_a_snapshot_for_the_first_request(cached_app, factory):
     warm(cached)
     holder = cached.extensions["catalog_index"]
     with cached.test_request_context("/products"):
-        assert listing_index.current_index() is holder.index
+        assert index.current_index() is holder.index
     assert "storefront/products.html" in {t.name for t in cached.jinja_env.cache.values()}

@@ -8,7 +8,9 @@ from app.extensions import db, jobs
 from app.models.catalog import ProductVariant
 from app.models.orders import OrderStatus, Payment, PaymentStatus, ProcessedWebhookEvent
 from app.models.webhooks import WebhookInboxEvent
-from app.services import fulfilment, webhook_drain, webhook_inbox
+from app.services.orders.fulfilment import create
+from app.services.payments.webhooks import drain as webhook_drain
+from app.services.payments.webhooks import inbox as webhook_inbox
 from tests.factories_cart import shop_with_product
 from tests.factories_payments import (
     create_checkout,
@@ -134,14 +136,14 @@ def test_a_bad_event_in_the_middle_of_a_batch_leaves_the_others_committed(
         app, factory, monkeypatch):
     _, product = shop_with_product(app, factory, variants=[("", "", 10)])
     first, bad, last = checkouts_of(app, factory, product, 3)
-    real = fulfilment._create_orders
+    real = create._create_orders
 
     def broken_for_one(checkout, *args):
         if checkout.provider_session_id == bad.session_id:
             raise RuntimeError("this one breaks")
         return real(checkout, *args)
 
-    monkeypatch.setattr(fulfilment, "_create_orders", broken_for_one)
+    monkeypatch.setattr(create, "_create_orders", broken_for_one)
     events = [event_for(first), event_for(bad), event_for(last)]
     failed = stored_then_drained(app, events)
     assert list(failed) == [events[1]["id"]]
@@ -161,7 +163,7 @@ def test_a_failed_event_waits_for_its_retry_unless_delivered_again(app, factory,
     def broken(*args):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(fulfilment, "_create_orders", broken)
+    monkeypatch.setattr(create, "_create_orders", broken)
     stored_then_drained(app, [event])
     monkeypatch.undo()
     with app.app_context():
@@ -181,7 +183,7 @@ def test_an_event_that_keeps_failing_is_left_pending_after_the_last_attempt(
     def broken(*args):
         raise RuntimeError("always")
 
-    monkeypatch.setattr(fulfilment, "_create_orders", broken)
+    monkeypatch.setattr(create, "_create_orders", broken)
     with app.app_context():
         webhook_inbox.store(event)
         db.session.execute(update(WebhookInboxEvent).values(

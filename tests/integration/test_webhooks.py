@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models.catalog import ProductVariant
 from app.models.notifications import Notification
 from app.models.orders import CheckoutSession, CheckoutStatus, Payment, ProcessedWebhookEvent
-from app.services import webhooks
 from app.services.payments import get_provider
+from app.services.payments.webhooks import receive
 from tests.factories_cart import shop_with_product
 from tests.factories_payments import (
     counts,
@@ -85,7 +85,7 @@ def test_unverifiable_webhook_is_rejected_and_writes_nothing(app, client, bought
                                   b'{"id": "evt_1", "type": "x", "data": []}'])
 def test_signed_but_malformed_body_is_rejected(app, client, bought, body):
     with app.app_context():
-        secret = webhooks.webhook_secret()
+        secret = receive.webhook_secret()
     header = stripe.WebhookSignature.generate_signature_header(
         body.decode("utf-8", errors="replace"), secret)
     response = client.post("/webhooks/stripe", data=body, headers={"Stripe-Signature": header})
@@ -207,7 +207,7 @@ def test_receive_returns_the_event_id_and_queues_processing(app, bought):
     checkout, _, _ = bought
     event = event_for(checkout)
     with app.app_context():
-        assert webhooks.receive(*sign(app, event)) == event["id"]
+        assert receive.receive(*sign(app, event)) == event["id"]
     settle(app)
     ids = in_context(app, lambda: list(db.session.scalars(select(
         ProcessedWebhookEvent.event_id).where(ProcessedWebhookEvent.event_type != "bazaar.step"))))
@@ -226,7 +226,7 @@ def test_webhook_is_exempt_from_csrf_when_csrf_is_on(make_app, app, bought):
 @pytest.mark.skipif(modes.SERVICES, reason="patches the processing in this process")
 def test_failed_inline_processing_answers_503_so_the_provider_retries(app, client, bought,
                                                                       monkeypatch):
-    from app.services import fulfilment
+    from app.services.orders.fulfilment import create
 
     checkout, variant, _ = bought
     event = event_for(checkout)
@@ -234,7 +234,7 @@ def test_failed_inline_processing_answers_503_so_the_provider_retries(app, clien
     def crash(*args):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(fulfilment, "_create_orders", crash)
+    monkeypatch.setattr(create, "_create_orders", crash)
     assert post_event(client, app, event).status_code == 503
     assert counts(app) == EMPTY  # rolled back, the event marker included
     monkeypatch.undo()

@@ -1,7 +1,7 @@
 """The password policy: every rule explains itself, and a good password passes."""
 import pytest
 
-from app.services.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
+from app.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problems
 
 EMAIL = "maria.lopez@example.com"
 NAME = "Maria"

@@ -1,0 +1,1 @@
+"""Engagement analytics: append-only events, counters and the admin overview."""

@@ -1,0 +1,1 @@
+"""The storefront listing: its filters, facet counts, in-memory index and pages."""

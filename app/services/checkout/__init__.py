@@ -1,0 +1,1 @@
+"""Checkout: the quote per shop, payment sessions, shipping, taxes and reminders."""

@@ -1,0 +1,1 @@
+"""Messaging: chat between shoppers and shops, and in-app notifications."""

@@ -1,0 +1,1 @@
+"""Orders after payment: status changes, history, numbers, invoices, refunds, stock."""

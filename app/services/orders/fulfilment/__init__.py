@@ -1,0 +1,1 @@
+"""A paid checkout made into orders exactly once, and what follows it."""

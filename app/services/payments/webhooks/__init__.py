@@ -1,0 +1,1 @@
+"""Payment webhooks: receive and verify, the inbox, exactly-once events, draining."""

@@ -1,0 +1,1 @@
+"""Before checkout: the cart, its summary, wishlists and coupons."""

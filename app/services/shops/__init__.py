@@ -1,0 +1,1 @@
+"""Shops: opening them, the public directory and shop pages, following."""
