@@ -2,7 +2,7 @@
 # Each takes plain values and is safe to run twice (see app.services.orders.fulfilment.effects).
 from app.services.orders.fulfilment import effects
 from app.services.orders.fulfilment import emails as fulfilment_emails
-from app.services.payments.webhooks import drain, receive
+from app.services.payments.webhooks import dispatch, drain
 from app.services.payments.webhooks import inbox as webhook_inbox
 
 
@@ -14,7 +14,7 @@ def drain_webhooks():
 def process_event(event):
     """One verified provider event (a plain dict), handled exactly once. Jobs queued before
     the inbox existed still run this."""
-    outcome = receive.process(event)
+    outcome = dispatch.process(event)
     return outcome.status
 
 

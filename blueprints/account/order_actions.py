@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.models.accounts import Role
-from app.services.orders import history, invoices, status
+from app.services.orders import cancellation, history, invoices, status
 from blueprints.account import bp
 from blueprints.account.orders import country_name
 from blueprints.order_desk import confirmations
@@ -47,10 +47,10 @@ def order_cancel(number):
     form = BuyerCancelForm()
     try:
         if form.validate_on_submit():
-            order = status.cancel(buyer, number, form.reason.data)
+            order = cancellation.cancel(buyer, number, form.reason.data)
             flash(f"Order {order.number} is cancelled. Your refund is on its way.", "success")
             return redirect(back)
-        confirmation = confirmations.buyer_cancel(status.cancellation(buyer, number), back)
+        confirmation = confirmations.buyer_cancel(cancellation.cancellation(buyer, number), back)
     except history.OrderNotFound:
         abort(404)
     except status.OrderActionError as error:

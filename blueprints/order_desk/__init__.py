@@ -3,7 +3,7 @@ cancelling or refunding it. Each portal registers it with its own actor and scop
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from app.models.orders import OrderStatus
-from app.services.orders import history, refunds
+from app.services.orders import cancellation, history, refunds
 from app.services.orders import status as order_status
 from app.services.shopping.cart import valid_id
 from blueprints.account.orders import STATUS_BADGES
@@ -130,11 +130,11 @@ def register_order_desk(bp, portal, actor, shop_scope):
     def order_cancel(number):
         form = CancelOrderForm()
         if form.validate_on_submit():
-            return perform(lambda: order_status.cancel(actor(), number, form.reason.data),
+            return perform(lambda: cancellation.cancel(actor(), number, form.reason.data),
                            lambda order: f"Order {order.number} is cancelled, refunded and "
                                          "restocked.",
                            detail_url(number))
-        return confirm_page(portal, lambda: order_status.cancellation(actor(), number),
+        return confirm_page(portal, lambda: cancellation.cancellation(actor(), number),
                             lambda p: confirmations.desk_cancel(p, detail_url(number)), form)
 
     @bp.route("/orders/<number>/refund", methods=["GET", "POST"], endpoint="order_refund")

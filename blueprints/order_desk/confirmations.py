@@ -30,7 +30,7 @@ def _open_lines(order):
 
 
 def desk_cancel(preview, back_url):
-    """A seller or admin cancelling an order (orders.CancelPreview)."""
+    """A seller or admin cancelling an order (cancellation.CancelPreview)."""
     order, amount = preview.order, preview.refund_cents
     happens = [f"Order {order.number} is cancelled and will not be sent.",
                "Every unit not refunded yet goes back in stock."]

@@ -73,23 +73,3 @@ def webhook_secret(config=None):
         return config["STRIPE_WEBHOOK_SECRET"]
     digest = hmac.new(config["SECRET_KEY"].encode(), b"offline-webhook", hashlib.sha256)
     return "whsec_offline_" + digest.hexdigest()
-
-
-def build_provider(config, http_client=None):
-    """Stripe when STRIPE_SECRET_KEY is set, the offline test provider otherwise."""
-    if config.get("STRIPE_SECRET_KEY"):
-        from app.services.payments.stripe_provider import StripeProvider
-
-        return StripeProvider(config["STRIPE_SECRET_KEY"], http_client=http_client)
-    from app.services.payments.offline_provider import OfflineProvider
-
-    return OfflineProvider(webhook_secret(config))
-
-
-def get_provider():
-    """The current app's provider, built once and kept in app.extensions["payments"]."""
-    app = current_app._get_current_object()
-    provider = app.extensions.get("payments")
-    if provider is None:
-        provider = app.extensions["payments"] = build_provider(app.config)
-    return provider

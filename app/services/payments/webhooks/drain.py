@@ -26,9 +26,9 @@ from app.models.orders import CheckoutSession
 from app.services.orders import stock
 from app.services.orders.fulfilment import create, writes
 from app.services.orders.fulfilment.notices import remembered, shop_facts
+from app.services.payments.webhooks import dispatch
 from app.services.payments.webhooks import events as webhook_events
 from app.services.payments.webhooks import inbox as webhook_inbox
-from app.services.payments.webhooks import receive as webhooks
 
 log = logging.getLogger(__name__)
 
@@ -138,11 +138,11 @@ def _handle(rows, isolated):
             _lock_in_order([row.payload for row in rows], batch)
             for row in rows:
                 if not isolated:
-                    outcome = webhooks.apply(row.payload)
+                    outcome = dispatch.apply(row.payload)
                 else:
                     try:
                         with db.session.begin_nested():
-                            outcome = webhooks.apply(row.payload)
+                            outcome = dispatch.apply(row.payload)
                     except Exception as error:
                         log.exception("webhook event %s failed; will retry", row.event_id)
                         failed[row.event_id] = error
@@ -172,7 +172,7 @@ def _lock_in_order(events, batch=None):
         return
     if batch is not None:
         webhook_events.premark(events)
-    session_ids = sorted({sid for event in events if (sid := webhooks.paid_session_id(event))})
+    session_ids = sorted({sid for event in events if (sid := dispatch.paid_session_id(event))})
     if not session_ids:
         return
     checkouts = db.session.scalars(

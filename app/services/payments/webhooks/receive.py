@@ -1,4 +1,4 @@
-"""Payment webhooks: verify the provider's signature, store the event, dispatch it in a job."""
+"""Payment webhooks: verify the provider's signature, store the event, wake the drain."""
 # Stripe and the offline provider take the same path: the offline provider signs its events
 # with payments.webhook_secret(), and receive() verifies them with the Stripe SDK exactly as it
 # verifies Stripe's own. A verified event goes into the inbox (webhook_inbox) and a drain job
@@ -16,8 +16,6 @@ log = logging.getLogger(__name__)
 
 MAX_PAYLOAD_BYTES = 512 * 1024  # Stripe's events are a few KB
 TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE  # 300 s: older signatures are refused
-PAID_TYPES = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
-EXPIRED_TYPE = "checkout.session.expired"
 
 
 class WebhookRejected(Exception):
@@ -69,38 +67,3 @@ def receive(payload, signature_header):
     webhook_inbox.store(event)
     webhook_drain.wake(event["id"])
     return event["id"]
-
-
-def apply(event):
-    """Handle one verified event in the caller's transaction (no commit); an Outcome."""
-    from app.services.orders.fulfilment import create
-
-    kind = event["type"]
-    session = event["data"]["object"]
-    is_session = session.get("object", "checkout.session") == "checkout.session"
-    session_id = session.get("id") if isinstance(session.get("id"), str) else None
-    if kind in PAID_TYPES and is_session and session_id:
-        return create.apply_paid(session_id, event)
-    if kind == EXPIRED_TYPE and is_session and session_id:
-        return create.apply_expired(session_id, event)
-    return create.apply_ignored(event)
-
-
-def paid_session_id(event):
-    """The checkout session a paid event is about, or None (for the drain's row locks)."""
-    session = event.get("data", {}).get("object", {})
-    if event.get("type") in PAID_TYPES and isinstance(session.get("id"), str):
-        return session["id"]
-    return None
-
-
-def process(event):
-    """Handle one verified event on its own, committed; safe to run any number of times.
-
-    The job of events queued before the inbox existed, and the path tests take directly.
-    """
-    from app.services.orders.fulfilment import create
-
-    outcome = create.committed(lambda: apply(event))
-    create.follow_up([outcome])
-    return outcome
