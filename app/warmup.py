@@ -12,7 +12,8 @@ def _page_template(name):
 
 
 def warm(app):
-    """Compile the page templates and build the catalogue snapshot in this process.
+    """Compile the page templates, build the catalogue snapshot and load the user-agent
+    parser's rules (0.2 s) in this process.
 
     Under gunicorn with preload_app the master calls this before forking, so every worker
     starts with both (shared copy-on-write) instead of building them during a shopper's
@@ -21,6 +22,7 @@ def warm(app):
     """
     from app.services.catalog.listing.filters import vocabulary
     from app.services.catalog.listing.index import current_index
+    from app.text.user_agents import parse_user_agent
 
     started = time.perf_counter()
     try:
@@ -29,6 +31,7 @@ def warm(app):
         with app.test_request_context("/"):
             vocabulary()
             products = len(current_index())
+        parse_user_agent("Mozilla/5.0")  # the parser loads its rules on first use
         log.info("warmed up in %.1f s: templates compiled, catalogue snapshot of %d products",
                  time.perf_counter() - started, products)
     except Exception:

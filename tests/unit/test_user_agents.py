@@ -53,6 +53,27 @@ UA = {
     "cubot_phone": (
         "Mozilla/5.0 (Linux; Android 11; CUBOT_X30) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/120.0.6099.144 Mobile Safari/537.36"),
+    "firefox_android_tablet": (
+        "Mozilla/5.0 (Android 14; Tablet; rv:125.0) Gecko/125.0 Firefox/125.0"),
+    "kindle_silk": (
+        "Mozilla/5.0 (Linux; Android 9; KFMAWI) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Silk/124.1.1 like Chrome/124.0.6367.179 Safari/537.36"),
+    "edge_ios": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.0 EdgiOS/124.2478.50 Mobile/15E148 Safari/605.1.15"),
+    "firefox_fedora": (
+        "Mozilla/5.0 (X11; Fedora; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0"),
+    "headless_chrome": (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "HeadlessChrome/124.0.0.0 Safari/537.36"),
+    # Link previews fetched by apps and chat services are crawlers too.
+    "whatsapp_preview": "WhatsApp/2.23.20.0 A",
+    "slack_preview": "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    # It names Android too, but the system is Windows.
+    "windows_phone": (
+        "Mozilla/5.0 (Windows Phone 10.0; Android 6.0.1; Microsoft; Lumia 950) "
+        "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/52.0.2743.116 Mobile Safari/537.36 "
+        "Edge/15.15063"),
 }
 
 EXPECTED = {
@@ -63,16 +84,25 @@ EXPECTED = {
     "edge_windows": ("desktop", "Edge", "Windows"),
     "samsung_android": ("mobile", "Samsung Internet", "Android"),
     "googlebot": ("bot", "Other", "Other"),
-    "googlebot_smartphone": ("bot", "Chrome", "Android"),
+    # A crawler is not a Chrome user, whatever engine it renders with.
+    "googlebot_smartphone": ("bot", "Other", "Android"),
     "safari_mac": ("desktop", "Safari", "macOS"),
     "chrome_ios": ("mobile", "Chrome", "iOS"),
     "chrome_android_tablet": ("tablet", "Chrome", "Android"),
     "firefox_android": ("mobile", "Firefox", "Android"),
     "opera_windows": ("desktop", "Opera", "Windows"),
     "chrome_chromeos": ("desktop", "Chrome", "ChromeOS"),
-    "bingbot": ("bot", "Chrome", "Other"),
+    "bingbot": ("bot", "Other", "Other"),
     "outlook_mac": ("desktop", "Other", "macOS"),
     "cubot_phone": ("mobile", "Chrome", "Android"),
+    "firefox_android_tablet": ("tablet", "Firefox", "Android"),
+    "kindle_silk": ("tablet", "Other", "Android"),
+    "edge_ios": ("mobile", "Edge", "iOS"),
+    "firefox_fedora": ("desktop", "Firefox", "Linux"),
+    "headless_chrome": ("bot", "Other", "Linux"),
+    "whatsapp_preview": ("bot", "Other", "Other"),
+    "slack_preview": ("bot", "Other", "Other"),
+    "windows_phone": ("mobile", "Edge", "Windows"),
 }
 
 

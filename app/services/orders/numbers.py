@@ -33,8 +33,3 @@ def reserve(count=1, when=None):
         top = db.session.scalar(select(func.max(Order.id))) or 0
         ids = list(range(top + 1, top + 1 + count))
     return [(order_id, format_number(order_id, when)) for order_id in sorted(ids)]
-
-
-def next_number(when=None):
-    """A fresh, unique order number (see reserve() to also get the id it belongs to)."""
-    return reserve(1, when)[0][1]

@@ -103,12 +103,6 @@ def orders_with_entry(order_ids, kind):
         LedgerEntry.order_id.in_(sorted(set(order_ids))), LedgerEntry.kind == LedgerKind(kind))))
 
 
-def has_entry(order_id, kind):
-    found = db.session.scalar(select(LedgerEntry.id).where(
-        LedgerEntry.order_id == order_id, LedgerEntry.kind == LedgerKind(kind)).limit(1))
-    return found is not None
-
-
 def has_entry_clause(kind):
     """SQL: the order in the enclosing query has a row of `kind` (for sweeps)."""
     return exists().where(LedgerEntry.order_id == Order.id, LedgerEntry.kind == LedgerKind(kind))

@@ -4,7 +4,7 @@
 # notifications; everything that talks to the outside world (emails, refunds, payouts,
 # analytics) runs after the commit in jobs (fulfilment_effects). The apply_* functions work in
 # the caller's transaction, so the webhook drain can put a whole batch of events in one (and
-# fulfilment_writes may hold their rows to the batch's end); fulfil_checkout & co. are the same
+# fulfilment_writes may hold their rows to the batch's end); fulfil_checkout is the same
 # work committed on its own. Decisions:
 # - a completed event for an expired or replaced session is still fulfilled: the money was
 #   taken and the snapshot is what the buyer agreed to; a paid session is never un-paid;
@@ -122,14 +122,6 @@ def fulfil_checkout(provider_session_id, event):
     outcome = committed(lambda: apply_paid(provider_session_id, event))
     follow_up([outcome])
     return outcome
-
-
-def expire_checkout(provider_session_id, event):
-    return committed(lambda: apply_expired(provider_session_id, event))
-
-
-def record_only(event):
-    return committed(lambda: apply_ignored(event))
 
 
 def _locked_checkout(provider_session_id):
