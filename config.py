@@ -112,6 +112,10 @@ class Config:
     ANALYTICS_BUFFERED = _env_bool("ANALYTICS_BUFFERED", True)
     ANALYTICS_FLUSH_SECONDS = float(os.environ.get("ANALYTICS_FLUSH_SECONDS") or 1.0)
 
+    # Without REDIS_URL, the serving process runs workers/schedule.py's periodic jobs itself
+    # (app/jobs/embedded_scheduler.py); with Redis, `flask scheduler` does. Off in tests.
+    EMBEDDED_SCHEDULER = _env_bool("EMBEDDED_SCHEDULER", True)
+
     SITE_NAME = os.environ.get("SITE_NAME", "Bazaar")
     # The public address: absolute links in emails and jobs (outside any request) and in pages
     # (canonical links), which never take the request's Host header.
@@ -141,6 +145,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_FAST = True
     LISTING_CACHE_SECONDS = 0
     ANALYTICS_BUFFERED = False
+    EMBEDDED_SCHEDULER = False
 
 
 class ProductionConfig(Config):

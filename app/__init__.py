@@ -32,6 +32,7 @@ def create_app(config_class=None, overrides=None):
     register_template_helpers(app)
     register_security_headers(app)
     register_cli(app)
+    register_embedded_scheduler(app)
     log.info("Bazaar %s", describe_mode(app))
     return app
 
@@ -64,10 +65,13 @@ def describe_mode(app):
     cfg = app.config
     database = cfg["SQLALCHEMY_DATABASE_URI"].split("://")[0].split("+")[0]
     payments = "offline DEMO" if cfg.get("DEMO_OFFLINE_PAYMENTS") else "offline test"
+    jobs = "jobs: RQ on Redis" if cfg.get("REDIS_URL") else "jobs: in-process"
+    if not cfg.get("REDIS_URL") and cfg.get("EMBEDDED_SCHEDULER"):
+        jobs += ", periodic ones too"
     parts = [
         f"{cfg['ENV_NAME']} mode",
         f"database: {database}",
-        "jobs: RQ on Redis" if cfg.get("REDIS_URL") else "jobs: in-process",
+        jobs,
         f"mail: SMTP {cfg['MAIL_SERVER']}" if cfg.get("MAIL_SERVER") else "mail: outbox",
         f"payments: {'Stripe' if cfg.get('STRIPE_SECRET_KEY') else payments}",
         "media: ImageKit" if cfg.get("IMAGEKIT_PRIVATE_KEY") else "media: local files",
@@ -96,6 +100,7 @@ def register_extensions(app):
     from app import csrf_tokens
     from app.extensions import csrf, db, jobs, login_manager, mail, migrate, socketio
     from app.services.accounts.sessions import load_user_from_session_id
+    from app.services.payments.configured import payments
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file on this machine cannot drop a connection: pinging before every checkout
@@ -116,6 +121,7 @@ def register_extensions(app):
     register_limiter(app)
     mail.init_app(app)
     jobs.init_app(app)
+    payments.init_app(app)
     register_google_client(app)
     socketio.init_app(
         app,
@@ -221,3 +227,18 @@ def register_cli(app):
     from app.cli import register
 
     register(app)
+
+
+def register_embedded_scheduler(app):
+    """Without Redis, the serving process runs the periodic jobs: started by the first request,
+    so CLI commands never start it (see app/jobs/embedded_scheduler.py)."""
+    if app.config.get("REDIS_URL") or not app.config.get("EMBEDDED_SCHEDULER"):
+        return
+    from app.jobs.embedded_scheduler import EmbeddedScheduler
+    from workers.schedule import SCHEDULE
+
+    scheduler = app.extensions["embedded_scheduler"] = EmbeddedScheduler(app, SCHEDULE)
+
+    @app.before_request
+    def start_embedded_scheduler():
+        scheduler.start()  # once per process: one comparison after that

@@ -3,8 +3,8 @@
 Start exactly one scheduler process next to the workers (`flask scheduler`, which calls
 `run_scheduler`); it only enqueues, the workers run the jobs inside the app. Every job here
 is a sweep that is safe to run twice, so a restart or a second scheduler costs nothing but
-a duplicate no-op. Without Redis there is no scheduler: run the sweeps from the CLI
-(`flask orders remind`) or cron.
+a duplicate no-op. Without Redis the serving process runs this same list itself, calling
+the job functions directly (app/jobs/embedded_scheduler.py).
 """
 import logging
 from dataclasses import dataclass

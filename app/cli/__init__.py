@@ -76,7 +76,8 @@ def scheduler():
     """Run RQ's cron scheduler for the periodic jobs in workers/schedule.py (run exactly one)."""
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException(
-            "Set REDIS_URL to run the scheduler; without it run `flask orders remind` from cron."
+            "Set REDIS_URL to run the scheduler; without Redis the web process runs the periodic "
+            "jobs itself (EMBEDDED_SCHEDULER)."
         )
     from workers.schedule import run_scheduler
 

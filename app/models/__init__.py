@@ -24,7 +24,7 @@ from app.models.catalog import (
     WishlistItem,
 )
 from app.models.chat import Conversation, ConversationParticipant, Message
-from app.models.infrastructure import DeferredJob, RateLimitCounter
+from app.models.infrastructure import DeferredJob, Lease, RateLimitCounter
 from app.models.logs import LogEvent, LogLevel
 from app.models.mail import OutboxEmail
 from app.models.notifications import Notification
@@ -124,6 +124,7 @@ __all__ = [
     "TaxRate",
     # infrastructure
     "DeferredJob",
+    "Lease",
     "RateLimitCounter",
     # logs
     "LogEvent",

@@ -1,4 +1,5 @@
-"""What the infrastructure keeps in the database: rate-limit counters and jobs awaiting Redis."""
+"""What the infrastructure keeps in the database: rate-limit counters, jobs awaiting Redis,
+leases."""
 from datetime import datetime
 
 from sqlalchemy import DateTime, Float, Integer, LargeBinary, String
@@ -30,3 +31,13 @@ class DeferredJob(Base):
     retries: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
     run_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # a delayed job's
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+class Lease(Base):
+    """Something one process at a time may do (app/jobs/lease.py): held until `expires_at`."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[float] = mapped_column(Float, nullable=False)  # Unix time

@@ -1,8 +1,9 @@
-"""Rate-limit counters shared by every worker, and jobs kept while Redis is down.
+"""Rate-limit counters shared by every worker, jobs kept while Redis is down, and leases.
 
 Without Redis each page worker counted rate limits in its own memory, so two workers let
 twice the limit through: the fixed windows now live in `rate_limits`. With Redis, a job
-that cannot be queued during an outage waits in `deferred_jobs` until it can.
+that cannot be queued during an outage waits in `deferred_jobs` until it can. Without Redis,
+one web process at a time runs the periodic jobs, while it holds the `leases` row.
 
 Revision ID: 0009
 Revises: 0008
@@ -40,9 +41,17 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deferred_jobs")),
     )
+    op.create_table(
+        "leases",
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("holder", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_leases")),
+    )
 
 
 def downgrade():
+    op.drop_table("leases")
     op.drop_table("deferred_jobs")
     op.drop_index(op.f("ix_rate_limits_expires_at"), table_name="rate_limits")
     op.drop_table("rate_limits")

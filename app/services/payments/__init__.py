@@ -1,5 +1,5 @@
 """Payment providers: Stripe Checkout with Connect transfers, or the offline test provider."""
-from app.services.payments.configured import build_provider, get_provider
+from app.services.payments.configured import Payments, build_provider, get_provider, payments
 from app.services.payments.provider import (
     PaymentsProvider,
     ProviderError,
@@ -7,5 +7,5 @@ from app.services.payments.provider import (
     webhook_secret,
 )
 
-__all__ = ["PaymentsProvider", "ProviderError", "ProviderSession", "build_provider",
-           "get_provider", "webhook_secret"]
+__all__ = ["Payments", "PaymentsProvider", "ProviderError", "ProviderSession", "build_provider",
+           "get_provider", "payments", "webhook_secret"]
