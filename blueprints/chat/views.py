@@ -4,9 +4,9 @@ from flask_login import current_user
 
 from app.extensions import limiter
 from app.services.messaging import chat
-from app.services.shopping.cart import valid_id
 from app.services.shops.directory import ShopNotFound, get_visible_shop
 from blueprints.chat import bp
+from blueprints.chat.forms import FirstMessageForm, MessageForm, SubjectQuery
 
 
 def _message_limit():
@@ -29,32 +29,48 @@ def conversation(conversation_id):
 @limiter.limit(_message_limit, methods=["POST"])
 def reply(conversation_id):
     found = _own(conversation_id)
-    try:
-        chat.send(found, current_user.id, request.form.get("body"))
-    except chat.ChatError as error:
-        return _conversation_page(found, error=str(error), body=request.form.get("body")), 422
+    form = MessageForm()
+    form.validate()
+    error = form.error()
+    if error is None:
+        try:
+            chat.send(found, current_user.id, form.body.data)
+        except chat.ChatError as refused:
+            error = str(refused)
+    if error:
+        return _conversation_page(found, error=error, body=form.body.data), 422
     return redirect(url_for("chat.conversation", conversation_id=found.id) + "#latest")
 
 
 @bp.get("/new")
 def new():
-    shop = _shop()
+    query = SubjectQuery(formdata=request.args)
+    query.validate()
+    slug, product_id = query.subject()
+    shop = _shop(slug)
     existing = chat.existing_conversation(current_user.id, shop)
     if existing is not None:
         return redirect(url_for("chat.conversation", conversation_id=existing.id) + "#latest")
-    product = chat.product_of(shop, valid_id(request.args.get("product")))
-    return _new_page(shop, product)
+    return _new_page(shop, chat.product_of(shop, product_id))
 
 
 @bp.post("/new")
 @limiter.limit(_message_limit, methods=["POST"])
 def start():
-    shop = _shop()
-    product = chat.product_of(shop, valid_id(request.form.get("product")))
-    try:
-        started = chat.start(current_user, shop, request.form.get("body"), product)
-    except chat.ChatError as error:
-        return _new_page(shop, product, error=str(error), body=request.form.get("body")), 422
+    # The shop may come in the query string too (request.values), as it always could.
+    form = FirstMessageForm(formdata=request.values)
+    form.validate()
+    slug, product_id = form.subject()
+    shop = _shop(slug)
+    product = chat.product_of(shop, product_id)
+    error = form.error()
+    if error is None:
+        try:
+            started = chat.start(current_user, shop, form.body.data, product)
+        except chat.ChatError as refused:
+            error = str(refused)
+    if error:
+        return _new_page(shop, product, error=error, body=form.body.data), 422
     flash(f"Message sent to {shop.name}.", "success")
     return redirect(url_for("chat.conversation", conversation_id=started.id) + "#latest")
 
@@ -66,9 +82,11 @@ def _own(conversation_id):
     return found
 
 
-def _shop():
+def _shop(slug):
+    if slug is None:
+        abort(404)
     try:
-        shop = get_visible_shop(request.values.get("shop"))
+        shop = get_visible_shop(slug)
     except ShopNotFound:
         abort(404)
     if shop.user_id == current_user.id:

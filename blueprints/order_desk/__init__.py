@@ -5,22 +5,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from app.models.orders import OrderStatus
 from app.services.orders import cancellation, history, refunds
 from app.services.orders import status as order_status
-from app.services.shopping.cart import valid_id
 from blueprints.account.orders import STATUS_BADGES
 from blueprints.order_desk import confirmations
-from blueprints.web.forms import CancelOrderForm, RefundOrderForm, page_arg
-
-MAX_UNITS = 10_000  # more than any order line; larger numbers are typing mistakes
+from blueprints.order_desk.forms import OrdersQuery, RefundChoice
+from blueprints.web.forms import CancelOrderForm, RefundOrderForm
 
 
 def list_context(shop_id):
     """Everything an orders list page needs from the query string."""
-    status = history.parse_status(request.args.get("status"))
-    search = request.args.get("q", "", type=str)
+    status, search, number = OrdersQuery(formdata=request.args).read()
     page = order_status.orders_page(shop_id=shop_id, status=status, search=search,
-                              page=page_arg())
+                                    page=number)
     ids = [o.id for o in page.items]
-    return {"page": page, "status": status, "search": search.strip()[:64],
+    return {"page": page, "status": status, "search": search,
             "counts": history.item_counts(ids),
             "partly_refunded": history.partly_refunded(ids),
             "statuses": list(OrderStatus), "labels": history.STATUS_LABELS,
@@ -35,31 +32,10 @@ def detail_context(order):
             and any(item.refunded_quantity for item in order.items)}
 
 
-def refund_request(form):
+def refund_request(formdata):
     """(quantities or None for a full refund, expected refund_seq) from the order page's refund
     choice (a query string) or its confirmation form."""
-    seq = _whole(form.get("refund_seq", ""))
-    if form.get("refund_seq") and seq is None:
-        raise refunds.RefundError("The form was damaged. Reload the page and try again.")
-    if form.get("scope") == "full":
-        return None, seq
-    quantities = {}
-    for key, raw in form.items():
-        if key.startswith("qty-"):
-            item_id, units = valid_id(key[4:]), _whole(raw or "0")
-            if item_id is None or units is None:
-                raise refunds.RefundError("Enter how many of each item to refund as whole "
-                                          "numbers.")
-            quantities[item_id] = units
-    return quantities, seq
-
-
-def _whole(raw):
-    """A small non-negative whole number typed in a form, or None."""
-    raw = raw.strip()
-    if not raw or len(raw) > 5 or not (raw.isascii() and raw.isdigit()):
-        return None
-    return int(raw) if int(raw) <= MAX_UNITS else None
+    return RefundChoice.read(formdata)
 
 
 def perform(action, done, back):

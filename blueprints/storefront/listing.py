@@ -10,6 +10,7 @@ from app.models.analytics import AnalyticsKind
 from app.services.catalog.listing import page as listing_service
 from app.templating import absolute_url_for
 from blueprints.storefront import bp, guest_pages
+from blueprints.storefront.listing_forms import ListingQuery
 from blueprints.web.tracking import track
 
 
@@ -21,8 +22,8 @@ def products():
         # A submitted filter form sends its empty boxes too; the shareable URL leaves them out.
         query = urlencode(filled)
         return redirect(url_for("storefront.products") + (f"?{query}" if query else ""))
-    args = {name: request.args.getlist(name) for name in request.args}
-    listing = listing_service.listing_page(args)
+    values, messages = ListingQuery(formdata=request.args).read()
+    listing = listing_service.listing_page(values, messages)
     filters = listing.filters
     # htmx swaps the results in place; a history restore after a cache miss needs the page.
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(

@@ -3,7 +3,7 @@ import unicodedata
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.services.accounts.email_addresses import InvalidEmail, checked_email
@@ -41,6 +41,40 @@ def page_arg(name="page"):
     if not (value.isascii() and value.isdigit()):
         return 1
     return max(1, min(int(value), MAX_PAGE)) if len(value) <= 9 else MAX_PAGE
+
+
+class QueryForm(FlaskForm):
+    """A form over a GET query string (`formdata=request.args`): nothing changes, so no CSRF."""
+
+    class Meta:
+        csrf = False
+
+
+class WholeNumberField(Field):
+    """A whole number typed in ASCII digits (an optional minus for a range validator to refuse).
+
+    Anything else is `invalid`; more digits than any real value saturate at +-10**15, so a
+    5,000-digit number is "too big" (for NumberRange or a clamp), never a slow int()."""
+
+    SATURATED = 10**15
+
+    def __init__(self, label=None, validators=None, invalid="Enter a whole number.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.invalid = invalid
+
+    def _value(self):
+        return self.raw_data[0] if self.raw_data else ("" if self.data is None else str(self.data))
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            return
+        raw = valuelist[0].strip()
+        digits = raw[1:] if raw.startswith("-") else raw
+        if not (digits.isascii() and digits.isdigit()):
+            self.data = None
+            raise ValueError(self.invalid)
+        value = int(digits) if len(digits) <= 15 else self.SATURATED
+        self.data = -value if raw.startswith("-") else value
 
 
 def strip(value):

@@ -236,11 +236,11 @@ def test_facet_counts_are_computed_by_the_service(app, shop, mugs, candles):
     make(app, shop, "Mug B", category=mugs, price=3000)
     make(app, shop, "Candle", category=candles, price=12000, rating_avg=3.5, rating_count=1)
     with app.test_request_context("/products"):
-        filters, _ = listing_page.parse_filters({"category": ["mugs"]})
+        filters, _ = listing_page.filters_from({"category": "mugs"})
         result = listing_page.browse(filters)
         price_counts = [o.count for o in result.facets["price_bands"]]
         categories = {o.label: o.count for o in result.facets["categories"]}
-        top = listing_page.browse(listing_page.parse_filters({})[0]).facets["categories"]
+        top = listing_page.browse(listing_page.filters_from({})[0]).facets["categories"]
     assert result.page.total == 2
     assert price_counts == [1, 0, 1, 0, 0]
     assert categories == {}  # no subcategories under Mugs

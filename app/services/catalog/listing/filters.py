@@ -1,7 +1,6 @@
-"""Listing filters: the query string made into a small validated value, and back into links."""
-import re
+"""Listing filters: typed values (a form read them from the query string) made into a small
+validated value, and back into links."""
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,8 +17,6 @@ SORTS = {
 MAX_VALUES = 20  # of one multi-valued filter; more is a crafted URL, not a shopper
 MAX_PRICE_CENTS = 100_000_000  # 1,000,000.00: above any product, and far inside int64
 MAX_PAGE = 1_000_000  # bigger numbers are clamped to the last page anyway
-_PRICE = re.compile(r"^(-?)(\d{1,12})(?:[.,](\d{1,2}))?$")
-_TRUE = {"1", "true", "on", "yes"}
 # Which fields the multi-valued query parameters fill.
 MULTI = {"color": "colors", "size": "sizes", "brand": "brands"}
 
@@ -126,44 +123,35 @@ def _load_vocabulary():
             "brands": distinct(Product.brand)}
 
 
-def parse_filters(args, vocab=None):
-    """(ListingFilters, messages) from {name: [values]}; nonsense is dropped with a message."""
+def filters_from(values, messages=(), vocab=None):
+    """(ListingFilters, messages) from typed values a form checked already: `q`, `category`,
+    `subcategory` and `sort` strings, `min_price`/`max_price` in cents, `color`/`size`/`brand`
+    lists, `rating` and `page` ints, `in_stock`/`on_offer` bools; missing means unset.
+
+    What only the catalogue can tell (does this category or brand exist?) is checked here:
+    names it does not know are dropped with a message, like the form's own refusals."""
     vocab = vocab or vocabulary()
-    messages = []
-
-    def first(name):
-        values = args.get(name) or [""]
-        return (values[0] or "").strip()[:300]
-
-    values = {"search": parse_query(first("q"))}
-    if first("q") and not values["search"]:
+    messages = list(messages)
+    raw = (values.get("q") or "").strip()[:300]
+    search = parse_query(raw)
+    if raw and not search:
         messages.append("Type a word or two to search for; showing everything instead.")
-    elif values["search"].shortened:
+    elif search.shortened:
         messages.append("Your search was long, so we searched for its first few words.")
-    values |= _categories(vocab, first("category"), first("subcategory"), messages)
-    values |= _prices(first("min_price"), first("max_price"), messages)
+    out = {"search": search}
+    out |= _categories(vocab, values.get("category") or "", values.get("subcategory") or "",
+                       messages)
+    out |= _prices(values.get("min_price"), values.get("max_price"), messages)
     for param, name in MULTI.items():
-        values[name] = _known(args.get(param) or [], vocab[name], param, messages)
-    rating = first("rating")
-    if rating in {"1", "2", "3", "4", "5"}:
-        values["rating"] = int(rating)
-    elif rating:
-        messages.append("Rating must be a whole number of stars from 1 to 5; ignored.")
-    values["in_stock"] = first("in_stock").lower() in _TRUE
-    values["on_offer"] = first("on_offer").lower() in _TRUE
-    values["page"] = _page(first("page"))
-    sort = first("sort")
-    default = "relevance" if values["search"] else "newest"
-    values["sort"] = sort if sort in SORTS and (sort != "relevance" or values["search"]) \
-        else default
-    return ListingFilters(**values), messages
-
-
-def _page(raw):
-    """A page number from 1; junk means 1, anything huge is clamped to the last page later."""
-    if not (raw.isascii() and raw.isdigit()):
-        return 1
-    return max(1, min(int(raw), MAX_PAGE)) if len(raw) <= 12 else MAX_PAGE
+        out[name] = _known(values.get(param) or [], vocab[name], param, messages)
+    out["rating"] = values.get("rating") if values.get("rating") in range(1, 6) else None
+    out["in_stock"] = bool(values.get("in_stock"))
+    out["on_offer"] = bool(values.get("on_offer"))
+    out["page"] = max(1, min(values.get("page") or 1, MAX_PAGE))
+    sort = values.get("sort")
+    out["sort"] = sort if sort in SORTS and (sort != "relevance" or search) \
+        else ("relevance" if search else "newest")
+    return ListingFilters(**out), messages
 
 
 def _categories(vocab, category, subcategory, messages):
@@ -186,22 +174,8 @@ def _categories(vocab, category, subcategory, messages):
             "subcategory": sub[1] if sub else None, "subcategory_id": sub[0] if sub else None}
 
 
-def _price(raw, label, messages):
-    if not raw:
-        return None
-    match = _PRICE.match(raw)
-    if not match:
-        messages.append(f"The {label} price “{raw[:20]}” is not a number; ignored.")
-        return None
-    if match.group(1):
-        messages.append(f"The {label} price cannot be negative; ignored.")
-        return None
-    cents = int(Decimal(f"{match.group(2)}.{match.group(3) or '0'}") * 100)
-    return min(cents, MAX_PRICE_CENTS)
-
-
 def _prices(low, high, messages):
-    low, high = _price(low, "minimum", messages), _price(high, "maximum", messages)
+    low, high = (None if v is None else min(max(v, 0), MAX_PRICE_CENTS) for v in (low, high))
     if low is not None and high is not None and low > high:
         messages.append("The minimum price was above the maximum, so we swapped them.")
         low, high = high, low

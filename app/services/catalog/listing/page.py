@@ -12,8 +12,8 @@ from app.services.catalog.listing.filters import (  # noqa: F401 (the listing's 
     SORTS,
     ListingFilters,
     cache_seconds,
+    filters_from,
     major_units,
-    parse_filters,
     vocabulary,
 )
 from app.services.catalog.search import parse_query
@@ -71,10 +71,11 @@ class Listing:
         return self.facets_of()
 
 
-def listing_page(args, now=None):
-    """The listing a query string ({name: [values]}) asks for."""
+def listing_page(values, messages=(), now=None):
+    """The listing that typed filter values ask for (see `filters_from`); `messages` say what
+    the caller already dropped."""
     vocab = vocabulary()
-    filters, messages = parse_filters(args, vocab)
+    filters, messages = filters_from(values, messages, vocab)
     return browse(filters, messages, now, vocab)
 
 
