@@ -187,3 +187,15 @@ class Auth:
 @pytest.fixture
 def auth(client, factory):
     return Auth(client, factory)
+
+
+@pytest.fixture
+def login_as(auth, factory):
+    """Log the test client in as a fresh user of `role` (a seller comes with a shop)."""
+
+    def login(role):
+        if role == "seller":
+            return auth.login(factory.seller(with_shop=True))
+        return auth.login_as(role)
+
+    return login

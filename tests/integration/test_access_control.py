@@ -68,18 +68,6 @@ def is_login_redirect(response):
 
 
 @pytest.fixture
-def login_as(auth, factory):
-    """Log the test client in as a fresh user of `role` (a seller comes with a shop)."""
-
-    def login(role):
-        if role == "seller":
-            return auth.login(factory.seller(with_shop=True))
-        return auth.login_as(role)
-
-    return login
-
-
-@pytest.fixture
 def bystander(factory):
     """Someone else's account and shop: their details must never show on a 403 page."""
     seller = factory.seller(with_shop=False, email=BYSTANDER_EMAIL)

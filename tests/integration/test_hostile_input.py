@@ -85,18 +85,6 @@ def _id(method, rule, *extra):
     return "-".join((method, rule.endpoint, *extra))
 
 
-@pytest.fixture
-def login_as(auth, factory):
-    """Log the test client in as a fresh user of `role` (a seller comes with a shop)."""
-
-    def login(role):
-        if role == "seller":
-            return auth.login(factory.seller(with_shop=True))
-        return auth.login_as(role)
-
-    return login
-
-
 def assert_json_error(response, code=None):
     assert response.is_json, response.get_data(as_text=True)[:300]
     error = response.get_json()["error"]
