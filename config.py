@@ -102,9 +102,12 @@ class Config:
     # How many reverse proxies (nginx) stand in front; their X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
-    # Listing counts, facets and page ids are cached this long (seconds); products are always
-    # re-read fresh, so a hidden product disappears at once.
-    LISTING_CACHE_SECONDS = _env_int("LISTING_CACHE_SECONDS", 45)
+    # The cache layer (app/caching): guest pages and catalogue answers live at most this long
+    # (seconds; 0 = no cache). Any write shoppers can see turns their key at once, so this
+    # bounds memory, not staleness. In Redis at CACHE_REDIS_URL (else REDIS_URL; deploy/ gives
+    # the cache a Redis of its own, capped, with LRU eviction), else in the instance folder.
+    STOREFRONT_CACHE_SECONDS = _env_int("STOREFRONT_CACHE_SECONDS", 300)
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
 
     # Embedded mode (no REDIS_URL): analytics events are buffered in the process and written
     # in one transaction every ANALYTICS_FLUSH_SECONDS, off the request path. With Redis each
@@ -143,7 +146,7 @@ class TestingConfig(Config):
     GOOGLE_CLIENT_ID = None
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_FAST = True
-    LISTING_CACHE_SECONDS = 0
+    STOREFRONT_CACHE_SECONDS = 0
     ANALYTICS_BUFFERED = False
     EMBEDDED_SCHEDULER = False
 

@@ -97,10 +97,10 @@ def register_proxy_fix(app):
 
 
 def register_extensions(app):
-    from app import csrf_tokens
+    from app import caching
     from app.extensions import csrf, db, jobs, login_manager, mail, migrate, socketio
-    from app.services.accounts.sessions import load_user_from_session_id
     from app.services.payments.configured import payments
+    from blueprints.auth.session import load_signed_in_user
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file on this machine cannot drop a connection: pinging before every checkout
@@ -114,13 +114,15 @@ def register_extensions(app):
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
-    login_manager.user_loader(load_user_from_session_id)
+    # Each sign-in is a revocable user_sessions row, valid only in the browser it was opened
+    # in (see load_signed_in_user): Flask-Login's own check of the session is not needed.
+    login_manager.session_protection = None
+    login_manager.user_loader(load_signed_in_user)
     csrf.init_app(app)
-    csrf_tokens.register(app)
     register_limiter(app)
     mail.init_app(app)
     jobs.init_app(app)
+    caching.init_app(app)
     payments.init_app(app)
     register_google_client(app)
     socketio.init_app(

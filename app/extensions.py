@@ -1,5 +1,5 @@
 """Every Flask extension, created once and unbound; create_app() binds them."""
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,25 +12,9 @@ from flask_wtf.csrf import CSRFProtect
 from app.jobs import JobQueue
 from app.models.base import Base
 
-
-class SignedInSessionProtection(LoginManager):
-    """Session protection for signed-in sessions only.
-
-    Flask-Login checks any non-empty session against the browser's fingerprint. A guest's
-    session (a CSRF token, a cart) has no fingerprint and no user to protect, so in "strong"
-    mode every guest page was a failed check: the session cookie rewritten and a
-    remember-me deletion cookie sent on every response.
-    """
-
-    def _session_protection_failed(self):
-        if "_user_id" not in session:
-            return False
-        return super()._session_protection_failed()
-
-
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = SignedInSessionProtection()
+login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 

@@ -1,11 +1,9 @@
 """Jinja filters and globals shared by every portal."""
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urljoin
 
-from flask import current_app, has_request_context, request, url_for
+from flask import current_app, url_for
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
-PAGE_MARKER = "bazaarPAGE"
-QUERY_SAFE = "!$'()*,/:;?@"  # werkzeug's: https://url.spec.whatwg.org/#percent-encoded-bytes
 
 
 def format_money(cents, currency=None):
@@ -32,43 +30,24 @@ def absolute_url_for(endpoint, **values):
     return absolute_url(url_for(endpoint, **values))
 
 
+def path(endpoint, filename=None):
+    """url_for(endpoint), or url_for("static", filename=...) as path("static", filename)."""
+    return url_for(endpoint, filename=filename) if filename else url_for(endpoint)
+
+
+def query_path(endpoint, **params):
+    """url_for(endpoint, **params): for a listing's facet links, whose params all go to the
+    query string (None dropped, lists repeated)."""
+    return url_for(endpoint, **params)
+
+
+def page_links(endpoint, **params):
+    """n -> url_for(endpoint, page=n, **params): the link to each page of a pagination."""
+    return lambda n: url_for(endpoint, page=n, **params)
+
+
 def register(app):
     app.jinja_env.filters["money"] = format_money
-    # Paths of URL rules without variables (navbar, footer, static files) are the same on
-    # every request under one script root: build each once, not ~20 times per page.
-    paths = {}
-
-    def path(endpoint, filename=None):
-        """url_for(endpoint) (or url_for("static", filename=...)), remembered per script root."""
-        if not has_request_context():  # e.g. a page rendered by a job: nothing to reuse
-            return url_for(endpoint, filename=filename) if filename else url_for(endpoint)
-        key = (request.script_root, endpoint, filename)
-        found = paths.get(key)
-        if found is None:
-            found = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
-            if len(paths) < 1024:  # the templates name a fixed few
-                paths[key] = found
-        return found
-
-    def query_path(endpoint, **params):
-        """url_for(endpoint, **params) for an endpoint without URL variables, whose params
-        all go to the query string: the same URL, for a listing's dozens of facet links.
-
-        Encoded as werkzeug encodes a query (None dropped, lists repeated, same safe set).
-        """
-        pairs = [(name, item) for name, value in params.items()
-                 for item in (value if isinstance(value, list | tuple) else (value,))
-                 if item is not None]
-        base = path(endpoint)
-        return f"{base}?{urlencode(pairs, safe=QUERY_SAFE)}" if pairs else base
-
-    def page_links(endpoint, **params):
-        """n -> url_for(endpoint, page=n, **params), building the URL once for all pages."""
-        marker = "page=" + PAGE_MARKER
-        template = url_for(endpoint, page=PAGE_MARKER, **params)
-        # Inside any other parameter's value "=" is percent-encoded, so this finds the page.
-        return lambda n: template.replace(marker, f"page={n}", 1)
-
     app.jinja_env.globals["path"] = path
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["query_path"] = query_path

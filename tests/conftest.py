@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
-from app.caching import fragments, shared_pages, ttl_cache
+from app import caching, create_app
 from app.extensions import db
-from app.services.catalog import cards
 from tests.factories import PASSWORD, Factory
 from tests.support import modes
 from tests.support.database import empty_tables, reset_schema
@@ -48,7 +46,7 @@ def base_config(tmp_path_factory, smtp_sink):
     config = {
         "SQLALCHEMY_DATABASE_URI": modes.DATABASE_URL or f"sqlite:///{tmp / 'test.sqlite3'}",
         "MEDIA_ROOT": str(tmp / "media"),
-        "PAGE_CACHE_PATH": str(tmp / "page-cache.sqlite3"),
+        "CACHE_DIR": str(tmp / "cache"),
     }
     if modes.SERVICES:
         # Jobs run in the worker, and its mail goes by real SMTP to the sink.
@@ -76,19 +74,14 @@ def make_app(base_config, app):
 
 @pytest.fixture
 def cached_app(make_app):
-    """An app that caches for 60 s, as production does (tests otherwise cache nothing);
-    its caches start and end empty."""
-    cached = make_app(LISTING_CACHE_SECONDS=60)
+    """An app with the cache layer on, as production has it (tests otherwise cache nothing):
+    Redis in the services run, files in the embedded one; its cache starts and ends empty."""
+    cached = make_app(STOREFRONT_CACHE_SECONDS=60)
     with cached.app_context():
-        ttl_cache.clear()
-    fragments.clear()
-    shared_pages.clear(cached)
-    cards.clear()
+        caching.clear()
     yield cached
     with cached.app_context():
-        ttl_cache.clear()
-    fragments.clear()
-    shared_pages.clear(cached)
+        caching.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -130,3 +130,11 @@ def count_queries(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def create_analytics_event(app, kind, product=None):
+    """One analytics row written directly (no buffer, no worker), e.g. a product view."""
+    with app.app_context():
+        db.session.add(AnalyticsEvent(kind=kind, product_id=product.id if product else None,
+                                      shop_id=product.shop_id if product else None))
+        db.session.commit()

@@ -151,3 +151,11 @@ def create_review(app, product, user, rating=5, title=None, body=None, verified=
         db.session.add(review)
         db.session.commit()
         return _detached(review)
+
+
+def add_image(app, product, url, position=0):
+    """Attach an image to a product (position -1 puts it first) and commit."""
+    with app.app_context():
+        db.session.add(ProductImage(product_id=product.id, url=url, alt=product.title,
+                                    position=position))
+        db.session.commit()

@@ -4,8 +4,6 @@ from urllib.parse import urlencode
 from flask import make_response, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from app.caching import fragments
-from app.caching.ttl_cache import cached, make_key
 from app.models.analytics import AnalyticsKind
 from app.services.catalog.listing import page as listing_service
 from app.templating import absolute_url_for
@@ -23,24 +21,14 @@ def products():
         query = urlencode(filled)
         return redirect(url_for("storefront.products") + (f"?{query}" if query else ""))
     values, messages = ListingQuery(formdata=request.args).read()
-    listing = listing_service.listing_page(values, messages)
-    filters = listing.filters
     # htmx swaps the results in place; a history restore after a cache miss needs the page.
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request")
-    seo, filters_html = _seo(listing), _sidebar(listing)
-    context = dict(listing=listing, seo=seo, oob=partial, sorts=listing_service.SORTS,
-                   filters_html=filters_html)
-    key = _content_key(listing, seo, filters_html)
-    if partial:
-        html = fragments.render("storefront/_product_results.html", key, **context)
-    else:
-        # The header's search box repeats the query as typed, which the filters normalise.
-        page_key = ("products", key, request.args.get("q", "")[:200])
-        html = guest_pages.page(page_key, lambda: render_template(
-            "storefront/products.html", seo=seo,
-            main_html=fragments.render("storefront/_listing_main.html", key, **context)))
-    if filters.search:
+    # The header's search box repeats the query as typed, which the filters normalise.
+    key = ("products", partial, sorted(values.items()), tuple(messages),
+           request.args.get("q", "")[:200])
+    html, searched = guest_pages.page(key, lambda: _render(values, messages, partial))
+    if searched:
         # After rendering: recording commits, which would expire the products just shown.
         track(AnalyticsKind.SEARCH)
     response = make_response(html)
@@ -48,36 +36,19 @@ def products():
     return response
 
 
-def _content_key(listing, seo, filters_html):
-    """Everything the main region shows: the filters, each card's row, counts and messages.
-
-    The cards are read fresh on every request, so a new price or a hidden product is a new
-    key, never a stale page.
-    """
-    p = listing.page
-    args = tuple((k, tuple(v) if isinstance(v, list) else v)
-                 for k, v in listing.filters.args().items())
-    shown = "\n".join(map(repr, [*p.items, *listing.chips, *listing.suggestions]))
-    return (request.script_root, args, p.total, shown, tuple(listing.messages),
-            listing.category_name, listing.subcategory_name, tuple(sorted(seo.items())),
-            str(filters_html))
-
-
-def _sidebar(listing):
-    """The filter sidebar (facet links and counts, the filter form) as HTML.
-
-    Cached for LISTING_CACHE_SECONDS by the normalised filters and the sort (the form keeps
-    the sort; every link it makes goes to page 1, so the page is not part of it). Safe: it is
-    built from those filters and the facet counts alone, and holds nothing about the visitor
-    (no CSRF token: it is a GET form). The counts come from the catalogue snapshot, renewed
-    on the same TTL. The results grid beside it always shows cards read fresh
-    (see _content_key).
-    """
-    f = listing.filters
-    return Markup(cached(
-        make_key("listing-sidebar", f.key(), f.sort, request.script_root),
-        listing_service.cache_seconds(),
-        lambda: render_template("storefront/_product_filters.html", listing=listing)))
+def _render(values, messages, partial):
+    """(the page or, for htmx, its results region; whether it was a search)."""
+    listing = listing_service.listing_page(values, messages)
+    seo = _seo(listing)
+    filters_html = Markup(render_template("storefront/_product_filters.html", listing=listing))
+    context = dict(listing=listing, seo=seo, oob=partial, sorts=listing_service.SORTS,
+                   filters_html=filters_html)
+    if partial:
+        html = render_template("storefront/_product_results.html", **context)
+    else:
+        html = render_template("storefront/products.html", seo=seo, main_html=Markup(
+            render_template("storefront/_listing_main.html", **context)))
+    return html, bool(listing.filters.search)
 
 
 def _seo(listing):

@@ -1,6 +1,5 @@
 """Storefront: the product page and product reviews."""
 import json
-from dataclasses import replace
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -14,7 +13,6 @@ from app.models.analytics import AnalyticsKind
 from app.services.catalog import product_page, reviews
 from app.templating import absolute_url
 from blueprints.storefront import bp, guest_pages
-from blueprints.storefront.card_fragments import cards_html
 from blueprints.web.forms import page_arg, strip
 from blueprints.web.tracking import track
 
@@ -84,71 +82,38 @@ def product_structured_data(page, canonical, images):
     return json_ld(data)
 
 
-def _load(slug):
+def _load(slug, reviews_page=1):
     try:
-        return product_page.product_page(slug, reviews_page=page_arg())
+        return product_page.product_page(slug, reviews_page=reviews_page)
     except product_page.ProductNotFound:
         abort(404)
 
 
-NEIGHBOUR_COLUMNS = "col-6 col-md-4 col-lg-3"
-
-
 def _render(page, review_form=None):
-    """The product page: for guests, reused while what it shows is the same (guest_pages)."""
+    """(the product page for this visitor, the ids its visit is recorded against)."""
     if current_user.is_authenticated:
         viewer = reviews.product_viewer(current_user.id, page.product)
-        review_form, key = review_form or ReviewForm(formdata=None), None
+        review_form = review_form or ReviewForm(formdata=None)
     else:  # a guest follows nothing and reviews nothing: no need to ask, nor a form
-        viewer, key = reviews.ViewerState(), _content_key(page)
-    # The neighbours' cards are read fresh and rendered apart (card_fragments), then put in.
-    slots = {guest_pages.slot("related"): cards_html(page.related, NEIGHBOUR_COLUMNS),
-             guest_pages.slot("also-bought"): cards_html(page.also_bought, NEIGHBOUR_COLUMNS)}
-    return guest_pages.page(key, lambda: _page_html(page, viewer, review_form), slots)
-
-
-def _page_html(page, viewer, review_form):
+        viewer = reviews.ViewerState()
     product_url = url_for("storefront.product", slug=page.product.slug)
     canonical = absolute_url(product_url)
     images = [absolute_url(image.url) for image in page.product.images]
-    return render_template(
+    html = render_template(
         "storefront/product.html", page=page, product=page.product, viewer=viewer,
         review_form=review_form, product_url=product_url,
         shop_url=url_for("storefront.shop", slug=page.product.shop.slug), canonical=canonical,
         og_image=images[0] if images else None,
         structured_data=product_structured_data(page, canonical, images),
-        related_html=Markup(guest_pages.slot("related")),
-        also_bought_html=Markup(guest_pages.slot("also-bought")),
     )
-
-
-def _content_key(page):
-    """Everything a guest's product page shows, read fresh on this request (the product with
-    its variants, stock, event and review counts, the page of reviews) but the neighbours'
-    cards, which are slots: any change is a new key, never a stale page.
-
-    The rows the product was read from hold all the page derives from it (prices, options,
-    the description); a product built without them is keyed by all its fields instead.
-    """
-    if page.product.rows:
-        shown = repr(page.product.rows)
-    else:
-        shown = repr(replace(page, reviews=None, related=None, also_bought=None))
-    return "product", shown, _reviews_key(page.reviews), bool(page.related), \
-        bool(page.also_bought)
-
-
-def _reviews_key(page):
-    shown = tuple((r.id, r.rating, r.title, r.body, r.created_at, r.is_verified_purchase,
-                   r.user.name if r.user else None) for r in page.items)
-    return shown, page.page, page.pages, page.total
+    return html, (page.product.id, page.product.shop_id)
 
 
 @bp.get("/product/<slug>")
 def product(slug):
-    page = _load(slug)
-    product_id, shop_id = page.product.id, page.product.shop_id
-    html = _render(page)
+    reviews_page = page_arg()
+    html, (product_id, shop_id) = guest_pages.page(
+        ("product", slug, reviews_page), lambda: _render(_load(slug, reviews_page)))
     # After rendering: recording commits, which would expire the page's loaded objects.
     track(AnalyticsKind.PRODUCT_VIEW, product_id=product_id, shop_id=shop_id)
     return html
@@ -176,7 +141,7 @@ def product_review(slug):
         else:
             flash("Thank you! Your review is published.", "success")
             return redirect(back + "#reviews")
-    return _render(_load(slug), review_form=form), status
+    return _render(_load(slug, page_arg()), review_form=form)[0], status
 
 
 def review_error_status(error):

@@ -1,12 +1,14 @@
-"""The catalogue snapshot behind listing counts and pages: contents, renewal, variant lookups."""
+"""The catalogue snapshot behind listing counts and pages: contents, variant lookups, and
+renewal with the catalogue's generation (a new snapshot after any commit shoppers can see)."""
 import numpy as np
 import pytest
 
-from app.caching import ttl_cache
+from app.models.analytics import AnalyticsKind
 from app.models.catalog import ProductStatus
 from app.services.catalog.listing import index as listing_index
-from tests.factories_cart import set_stock
+from tests.factories_cart import create_analytics_event, put_in_cart, set_stock
 from tests.factories_catalog import (
+    add_image,
     create_category,
     create_event,
     create_product,
@@ -14,7 +16,7 @@ from tests.factories_catalog import (
     set_product,
     suspend_shop,
 )
-from tests.support import modes
+from tests.integration.test_listing import titles
 
 
 @pytest.fixture
@@ -36,29 +38,6 @@ def test_snapshot_holds_only_visible_products_oldest_first(app, shop):
     assert hidden.id not in index.ids.tolist()
     assert index.price.tolist() == [1000, 1900]  # the sale price when it is lower
     assert index.on_sale.tolist() == [False, True]
-
-
-def test_snapshot_is_reused_within_the_ttl(app, cached_app, shop):
-    create_product(app, shop, "Kept")
-    index = snapshot(cached_app)
-    create_product(app, shop, "Later")
-    assert snapshot(cached_app) is index
-
-
-def test_clearing_the_cache_renews_the_snapshot(app, cached_app, shop):
-    product = create_product(app, shop, "Soon hidden")
-    assert product.id in snapshot(cached_app).ids.tolist()
-    set_product(app, product, status=ProductStatus.ARCHIVED)
-    with cached_app.app_context():
-        ttl_cache.clear()
-    assert product.id not in snapshot(cached_app).ids.tolist()
-
-
-def test_without_caching_each_request_gets_a_fresh_snapshot(app, shop):
-    create_product(app, shop, "One")
-    before = snapshot(app)
-    create_product(app, shop, "Two")
-    assert len(snapshot(app)) == len(before) + 1
 
 
 def test_variants_of_lists_each_products_variants_together(app, shop):
@@ -84,9 +63,73 @@ def test_positions_ignore_ids_not_in_the_snapshot(app, shop):
     assert found.tolist() == [False, True] and len(positions) == 1
 
 
+def test_snapshot_is_reused_while_the_generation_stands(app, cached_app, shop):
+    create_product(app, shop, "Kept")
+    index = snapshot(cached_app)
+    assert snapshot(cached_app) is index
+
+
+@pytest.mark.parametrize("change", ["new product", "title", "tags", "description", "price",
+                                    "variant stock", "image", "event", "shop status",
+                                    "hidden"])
+def test_a_commit_to_a_shown_table_gives_a_new_snapshot(cached_app, shop, change):
+    product = create_product(cached_app, shop, "Changing", variants=[("", "", 3)])
+    first = snapshot(cached_app)
+    {
+        "new product": lambda: create_product(cached_app, shop, "Newcomer"),
+        "title": lambda: set_product(cached_app, product, title="Changed"),
+        "tags": lambda: set_product(cached_app, product, tags="glazed"),
+        "description": lambda: set_product(cached_app, product, description_html="<p>New</p>"),
+        "price": lambda: set_product(cached_app, product, regular_price_cents=4321),
+        "variant stock": lambda: set_stock(cached_app, product.variants[0], 2),
+        "image": lambda: add_image(cached_app, product, "/media/new.jpg"),
+        "event": lambda: create_event(cached_app, shop, [product]),
+        "shop status": lambda: suspend_shop(cached_app, shop),
+        "hidden": lambda: set_product(cached_app, product, status=ProductStatus.ARCHIVED),
+    }[change]()
+    assert snapshot(cached_app) is not first
+
+
+def test_a_hidden_product_leaves_the_new_snapshot(cached_app, shop):
+    product = create_product(cached_app, shop, "Soon hidden")
+    assert product.id in snapshot(cached_app).ids.tolist()
+    set_product(cached_app, product, status=ProductStatus.ARCHIVED)
+    assert product.id not in snapshot(cached_app).ids.tolist()
+
+
+@pytest.mark.parametrize("table", ["cart item", "analytics event"])
+def test_a_commit_to_an_unrelated_table_keeps_the_snapshot(cached_app, factory, shop, table):
+    product = create_product(cached_app, shop, "Steady")
+    first = snapshot(cached_app)
+    if table == "cart item":
+        put_in_cart(cached_app, factory.shopper(), product.variants[0], 1)
+    else:
+        create_analytics_event(cached_app, AnalyticsKind.PRODUCT_VIEW, product)
+    assert snapshot(cached_app) is first
+
+
+def test_without_caching_each_request_gets_a_fresh_snapshot(app, shop):
+    create_product(app, shop, "One")
+    before = snapshot(app)
+    create_product(app, shop, "Two")
+    after = snapshot(app)
+    assert after is not before and len(after) == len(before) + 1
+
+
+@pytest.mark.parametrize("change", ["tags", "description"])
+def test_search_finds_a_product_by_its_new_words_at_once(cached_app, shop, change):
+    product = create_product(cached_app, shop, "Plain jug")
+    client = cached_app.test_client()
+    assert titles(client.get("/products?q=celadon")) == []
+    words = {"tags": {"tags": "celadon"},
+             "description": {"description_html": "<p>A celadon glaze.</p>"}}[change]
+    set_product(cached_app, product, **words)
+    assert titles(client.get("/products?q=celadon")) == ["Plain jug"]
+
+
 @pytest.fixture
 def matches_run(monkeypatch):
-    """How many times the full-text index was asked."""
+    """The searches the full-text index was asked for."""
     calls = []
     original = listing_index.search.match_scores
 
@@ -98,82 +141,17 @@ def matches_run(monkeypatch):
     return calls
 
 
-def test_a_renewed_snapshot_reuses_recent_search_matches(app, cached_app, shop, matches_run):
-    create_product(app, shop, "Teapot")
-    holder = listing_index._Holder()
-    query = listing_index.search.parse_query("teapot")
-    with cached_app.test_request_context("/products"):
-        first = holder.get(cached_app, "generation-1", 60, "epoch-1")
-        assert len(first.search(query)) == 1
-        create_product(app, shop, "Mug")  # a change, so the snapshot is built anew
-        renewed = holder.get(cached_app, "generation-2", 60, "epoch-1")
-        assert renewed is not first and len(renewed.search(query)) == 1
+def found(app, text):
+    """How many products a request's snapshot finds for the search `text`."""
+    with app.test_request_context("/products"):
+        query = listing_index.search.parse_query(text)
+        return len(listing_index.current_index().search(query))
+
+
+def test_a_search_is_matched_once_per_generation(cached_app, shop, matches_run):
+    create_product(cached_app, shop, "Teapot")
+    assert found(cached_app, "teapot") == found(cached_app, "teapot") == 1
     assert matches_run == ["teapot"]
-
-
-def test_clearing_the_cache_forgets_search_matches(app, cached_app, shop, matches_run):
-    create_product(app, shop, "Teapot")
-    holder = listing_index._Holder()
-    query = listing_index.search.parse_query("teapot")
-    with cached_app.test_request_context("/products"):
-        holder.get(cached_app, "generation-1", 60, "epoch-1").search(query)
-        create_product(app, shop, "Teapot stand")
-        renewed = holder.get(cached_app, "generation-2", 60, "epoch-2")
-        assert len(renewed.search(query)) == 2
+    create_product(cached_app, shop, "Teapot stand")
+    assert found(cached_app, "teapot") == 2
     assert matches_run == ["teapot", "teapot"]
-
-
-def renewal(app, change=None):
-    """(snapshot, the snapshot after `change` and a turn of the generation) of one holder."""
-    holder = listing_index._Holder()
-    with app.test_request_context("/products"):
-        first = holder.get(app, "generation-1", 60, "epoch-1")
-    if change:
-        change()
-    with app.test_request_context("/products"):
-        return first, holder.get(app, "generation-2", 60, "epoch-1")
-
-
-
-def test_an_unchanged_catalogue_keeps_its_snapshot(app, cached_app, shop):
-    create_product(app, shop, "Steady")
-    first, renewed = renewal(cached_app)
-    if modes.SERVICES:  # PostgreSQL counts no changes: the snapshot is built on its timer
-        assert renewed is not first
-    else:
-        assert renewed is first and renewed.generation == "generation-2"
-
-
-@pytest.mark.parametrize("change", ["new product", "price", "sold out", "shop suspended",
-                                    "event", "hidden"])
-def test_a_change_the_snapshot_reads_renews_it(app, cached_app, factory, shop, change):
-    product = create_product(app, shop, "Changing", variants=[("", "", 3)])
-    changes = {
-        "new product": lambda: create_product(app, shop, "Newcomer"),
-        "price": lambda: set_product(app, product, regular_price_cents=4321),
-        "sold out": lambda: set_stock(app, product.variants[0], 0),
-        "shop suspended": lambda: suspend_shop(app, shop),
-        "event": lambda: create_event(app, shop, [product]),
-        "hidden": lambda: set_product(app, product, status=ProductStatus.ARCHIVED),
-    }
-    first, renewed = renewal(cached_app, changes[change])
-    assert renewed is not first
-
-
-@pytest.mark.parametrize("change", ["stock still above zero", "description"])
-def test_a_change_the_snapshot_does_not_read_keeps_it(app, cached_app, shop, change):
-    if modes.SERVICES:
-        pytest.skip("PostgreSQL counts no changes: the snapshot is built on its timer")
-    product = create_product(app, shop, "Same", variants=[("", "", 5)])
-    changes = {"stock still above zero": lambda: set_stock(app, product.variants[0], 4),
-               "description": lambda: set_product(app, product, description_html="<p>New</p>")}
-    first, renewed = renewal(cached_app, changes[change])
-    assert renewed is first
-
-
-def test_an_unchanged_snapshot_is_still_rebuilt_now_and_then(app, cached_app, shop,
-                                                             monkeypatch):
-    create_product(app, shop, "Old")
-    monkeypatch.setattr(listing_index, "REBUILD_TTLS", 0)
-    first, renewed = renewal(cached_app)
-    assert renewed is not first

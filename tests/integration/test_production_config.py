@@ -2,7 +2,6 @@
 import pytest
 
 from app import create_app, describe_mode
-from app.caching import fragments, shared_pages
 from config import DevelopmentConfig, ProductionConfig
 from tests.factories_catalog import create_product, create_shop
 from tests.factories_checkout import login, ready_cart
@@ -23,7 +22,7 @@ def production_app(base_config, **changes):
         "SECRET_KEY": "0f9e8d7c6b5a4938-a-long-random-production-secret",
         "JWT_SECRET_KEY": "7c6b5a49380f9e8d-another-long-random-jwt-secret",
         "STRIPE_SECRET_KEY": None, "STRIPE_WEBHOOK_SECRET": None, "DEMO_OFFLINE_PAYMENTS": False,
-        "LISTING_CACHE_SECONDS": 0, "ANALYTICS_BUFFERED": False, **changes})
+        "STOREFRONT_CACHE_SECONDS": 0, "ANALYTICS_BUFFERED": False, **changes})
 
 
 @pytest.fixture
@@ -110,17 +109,13 @@ def test_the_embedded_default_shows_no_demo_banner(base_config):
 
 
 def test_a_guest_page_cached_in_the_demo_loses_its_banner_once_stripe_is_configured(
-        app, factory, base_config):
-    # Guest pages are shared through a store that outlives the processes (Redis or a file):
-    # the restart that adds Stripe keys must not serve the demo's pages from it.
+        app, cached_app, factory, base_config):
+    # Guest pages live in a cache that outlives the processes (Redis or files, the one
+    # cached_app empties before and after): the restart that adds Stripe keys must not serve
+    # the demo's pages from it.
     product = create_product(app, create_shop(factory))
     path = f"/product/{product.slug}"
-    demo = production_app(base_config, DEMO_OFFLINE_PAYMENTS=True, LISTING_CACHE_SECONDS=60)
-    try:
-        assert BANNER in get_html(demo.test_client(), path)
-        fragments.clear()  # what a restart forgets: only the shared store is left
-        live = production_app(base_config, LISTING_CACHE_SECONDS=60, **STRIPE_KEYS)
-        assert BANNER not in get_html(live.test_client(), path)
-    finally:
-        fragments.clear()
-        shared_pages.clear(demo)
+    demo = production_app(base_config, DEMO_OFFLINE_PAYMENTS=True, STOREFRONT_CACHE_SECONDS=60)
+    assert BANNER in get_html(demo.test_client(), path)
+    live = production_app(base_config, STOREFRONT_CACHE_SECONDS=60, **STRIPE_KEYS)
+    assert BANNER not in get_html(live.test_client(), path)

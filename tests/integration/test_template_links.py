@@ -32,3 +32,12 @@ def test_page_links_keep_an_anchor_and_url_variables(app):
         link = app.jinja_env.globals["page_links"]("storefront.product", slug="mug-1",
                                                    _anchor="reviews")
         assert link(3) == url_for("storefront.product", slug="mug-1", page=3, _anchor="reviews")
+
+
+def test_path_follows_each_requests_script_root(app):
+    for root in ("/shop", "", "/other"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            built = render_template_string(
+                "{{ path('storefront.products') }} {{ path('static', 'css/bazaar.css') }}")
+            assert built == f"{root}/products {url_for('static', filename='css/bazaar.css')}"
+            assert built.split()[1].startswith(f"{root}/static/")

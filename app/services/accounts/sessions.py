@@ -33,25 +33,32 @@ def _parse(session_id):
     return int(user_id), key
 
 
+def _browser(user_agent):
+    """A User-Agent string as a session row keeps it."""
+    return (user_agent or "")[:USER_AGENT_LENGTH] or None
+
+
 def open_session(user, user_agent=None):
     """Record a new signed-in browser for `user`; its key goes on the object for get_id()."""
     key = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, key_hash=_hash(key),
-                               user_agent=(user_agent or "")[:USER_AGENT_LENGTH] or None))
+                               user_agent=_browser(user_agent)))
     db.session.commit()
     user.session_key = key
     return key
 
 
-def load_user_from_session_id(session_id):
-    """Flask-Login's user_loader: the user of a live session, in one query, unless banned."""
+def load_user_from_session_id(session_id, user_agent):
+    """The user of a live session, in one query, unless banned or the session's cookie comes
+    from another browser than the one it was opened in (`user_agent` differs)."""
     parsed = _parse(session_id)
     if parsed is None:
         return None
     user_id, key = parsed
     user = db.session.scalars(
         select(User).join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.key_hash == _hash(key), User.id == user_id)
+        .where(UserSession.key_hash == _hash(key), User.id == user_id,
+               UserSession.user_agent.is_not_distinct_from(_browser(user_agent)))
     ).first()
     if user is None or user.is_banned:
         return None

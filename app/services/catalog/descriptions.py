@@ -4,10 +4,8 @@ import hashlib
 from markupsafe import Markup
 from sqlalchemy import bindparam, event, select
 
-from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Product
-from app.services.catalog.listing.filters import cache_seconds
 from app.text.sanitize import clean_html, plain_text_of_clean
 
 EXCERPT_CHARS = 160
@@ -43,20 +41,14 @@ def shown_description(raw, clean, excerpt, stored_digest):
     """(safe HTML, plain excerpt) to show for a product's description.
 
     The stored forms when they were made from this very text; otherwise (a row written
-    around description_columns(), or before the columns existed) sanitised now and cached
-    under the text's own hash, so a changed text is never served from the cache.
+    around description_columns(), or before the columns existed) sanitised now.
     """
     if not raw:
         return Markup(""), ""
     if stored_digest == digest(raw) and clean is not None:
         return Markup(clean), excerpt or ""
-
-    def sanitise():
-        shown = description_columns(raw)
-        return shown["description_clean"], shown["description_excerpt"]
-
-    cleaned, excerpt = cached(make_key("product-description", raw), cache_seconds(), sanitise)
-    return Markup(cleaned), excerpt
+    shown = description_columns(raw)
+    return Markup(shown["description_clean"]), shown["description_excerpt"]
 
 
 _STORED = Product.__table__.update().where(Product.__table__.c.id == bindparam("row_id"))

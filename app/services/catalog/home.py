@@ -1,13 +1,12 @@
 """What the storefront home page shows."""
 from sqlalchemy import select
 
-from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Category, Product
 from app.models.shops import Shop, ShopStatus
 from app.models.site import SiteConfig
 from app.services.catalog.cards import card_columns, cards_of
-from app.services.catalog.listing.filters import cache_seconds
+from app.services.catalog.changes import cached
 from app.services.catalog.visibility import visible_products
 
 HERO_FIELDS = ("banner_url", "banner_title", "banner_subtitle", "logo_url")
@@ -20,13 +19,13 @@ def site_config():
 def hero():
     """The home page's banner texts and images ({field: value}, or None with no site config).
 
-    Cached for LISTING_CACHE_SECONDS: public, admin-edited texts; an edit shows within the TTL.
+    Cached with the catalogue's generation, which an admin's edit turns.
     """
     def load():
         site = site_config()
         return {name: getattr(site, name) for name in HERO_FIELDS} if site else None
 
-    return cached(make_key("home-hero"), cache_seconds(), load)
+    return cached("home-hero", (), load)
 
 
 def top_categories(limit=8):

@@ -1,20 +1,17 @@
 """A product page's neighbours: related products and customers also bought, as cards.
 
 Ranking is the costly part and depends on the category, not on the product: each category's
-ranked ids are cached for a long while (NEIGHBOUR_CACHE_FACTOR x LISTING_CACHE_SECONDS) and
+ranked ids are cached with the catalogue's generation (app/services/catalog/changes.py) and
 shared by all its products. Only what is about one product, the products bought in the same
-orders, is read per page, and the cards are always read fresh and re-checked for visibility:
-a hidden or deleted neighbour drops out at once and prices are current; a new product joins
-its category's neighbours within the cache's lifetime.
+orders, is read per page, and the cards are read as they are now.
 """
 from sqlalchemy import bindparam, case, func, select, union
 
-from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Product
 from app.models.orders import OrderItem
 from app.services.catalog.cards import visible_cards_by_id
-from app.services.catalog.listing.filters import cache_seconds
+from app.services.catalog.changes import cached
 from app.services.catalog.visibility import visible_products
 
 NEIGHBOURS = 8
@@ -27,7 +24,6 @@ FALLBACK_CANDIDATES = 100
 # replaced, until the list is ranked again.
 RELATED_POOL = NEIGHBOURS + 1
 FALLBACK_POOL = 2 * NEIGHBOURS + 1
-NEIGHBOUR_CACHE_FACTOR = 10
 
 
 def _newest_ids(column, param, limit=CANDIDATES):
@@ -89,23 +85,18 @@ def _ids(statement, params):
     return [row[0] for row in db.session.connection().execute(statement, params)]
 
 
-def _cache_seconds():
-    return NEIGHBOUR_CACHE_FACTOR * cache_seconds()
-
-
 def related_pool(category_id, subcategory_id):
     """Ids of the category's best rated recent products, its subcategory's first."""
     params = {"category_id": category_id}
     if subcategory_id:
         params["subcategory_id"] = subcategory_id
-    key = make_key("related-pool", category_id, subcategory_id)
-    return cached(key, _cache_seconds(),
+    return cached("related-pool", (category_id, subcategory_id),
                   lambda: _ids(_RELATED[bool(subcategory_id)], params))
 
 
 def best_sellers_pool(category_id):
     """Ids of the best sellers among the category's recent products."""
-    return cached(make_key("best-sellers-pool", category_id), _cache_seconds(),
+    return cached("best-sellers-pool", category_id,
                   lambda: _ids(_BEST_SELLERS, {"category_id": category_id}))
 
 

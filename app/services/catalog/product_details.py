@@ -2,16 +2,15 @@
 
 One query for the product with its shop, categories, live event, review counts and whether
 it was ever ordered; one for its images, one for its variants. Every statement is built once,
-at import, and only its parameters change (rows.Prepared): loading entities, and composing
-or even looking up compiled statements per request, cost several times more CPU than
-running these queries.
+at import, and only its parameters change: loading entities, or composing the statements per
+request, cost several times more CPU than running these queries.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
-from app.db.rows import Prepared
+from app.db.rows import raw_rows
 from app.models.catalog import (
     Category,
     Event,
@@ -106,8 +105,6 @@ class ProductDetails(SalePricing):
     live_event: LiveEvent | None  # the shop's live event that sets the price now
     rating_counts: dict  # {stars: reviews}, read with the product, never cached
     ever_ordered: bool  # is it in any order (so "customers also bought" has data)?
-    # The rows all of the above was read from, as read: a cheap key to what a page shows.
-    rows: tuple = field(default=(), repr=False, compare=False)
 
     def unit_price_cents(self, variant):
         return variant.price_cents if variant.price_cents is not None else self.price_cents
@@ -130,33 +127,33 @@ _EXTRA_COLUMNS = (_top.slug, _top.name, _sub.slug, _sub.name, _event.id, _event.
 
 # Visibility is in the WHERE clause (visible_products()): a product hidden a moment ago is
 # not found.
-_BY_SLUG = Prepared(visible_products()
+_BY_SLUG = (visible_products()
             .with_only_columns(*_PRODUCT_COLUMNS, *_SHOP_COLUMNS, *_EXTRA_COLUMNS)
             .join(_top, _top.id == Product.category_id)
             .outerjoin(_sub, _sub.id == Product.subcategory_id)
             .outerjoin(_event, _event.id == live_event_id(Product.id, Product.shop_id,
                                                           bindparam("now")))
             .where(Product.slug == bindparam("slug")))
-_IMAGES = Prepared(select(ProductImage.url, ProductImage.alt)
-                   .where(ProductImage.product_id == bindparam("product_id"))
-                   .order_by(ProductImage.position, ProductImage.id))
-_VARIANTS = Prepared(select(ProductVariant.id, ProductVariant.sku, ProductVariant.color,
-                            ProductVariant.size, ProductVariant.stock,
-                            ProductVariant.price_cents)
-                     .where(ProductVariant.product_id == bindparam("product_id"))
-                     .order_by(ProductVariant.id))
+_IMAGES = (select(ProductImage.url, ProductImage.alt)
+           .where(ProductImage.product_id == bindparam("product_id"))
+           .order_by(ProductImage.position, ProductImage.id))
+_VARIANTS = (select(ProductVariant.id, ProductVariant.sku, ProductVariant.color,
+                    ProductVariant.size, ProductVariant.stock, ProductVariant.price_cents)
+             .where(ProductVariant.product_id == bindparam("product_id"))
+             .order_by(ProductVariant.id))
 
 
 def visible_product_details(slug, now):
     """The product shoppers may see under `slug` at `now`, or None."""
-    rows = _BY_SLUG.rows(slug=(slug or "")[:SLUG_MAX], now=now)
+    rows = raw_rows(_BY_SLUG, {"slug": (slug or "")[:SLUG_MAX], "now": now})
     if not rows:
         return None
     row = rows[0]
     products, shops = len(_PRODUCT_COLUMNS), len(_SHOP_COLUMNS)
     (top_slug, top_name, sub_slug, sub_name, event_id, event_title, event_percent,
      event_ends_at, *counts, ever_ordered) = row[products + shops:]
-    images, variants = _IMAGES.rows(product_id=row[0]), _VARIANTS.rows(product_id=row[0])
+    images = raw_rows(_IMAGES, {"product_id": row[0]})
+    variants = raw_rows(_VARIANTS, {"product_id": row[0]})
     return ProductDetails(
         *row[:products],
         shop=ShopSummary(*row[products:products + shops]),
@@ -168,5 +165,4 @@ def visible_product_details(slug, now):
                     if event_id is not None else None),
         rating_counts=dict(zip(_STARS, counts, strict=True)),
         ever_ordered=bool(ever_ordered),
-        rows=(tuple(row), tuple(images), tuple(variants)),
     )

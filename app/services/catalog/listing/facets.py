@@ -130,14 +130,6 @@ class FacetCounter:
 
     def page_ids(self, filters, offset, limit):
         """Ids of one page of the products `filters` lets through, in its sort order."""
-        # Live offers move with the clock: with on_offer, only this request's answer is kept.
-        if filters.on_offer:
-            return self._page_ids(filters, offset, limit)
-        return self.index.remembered(
-            ("page", self._key(filters), filters.sort, offset, limit),
-            lambda: self._page_ids(filters, offset, limit))
-
-    def _page_ids(self, filters, offset, limit):
         mask = self.matching(filters)
         if filters.sort == "relevance" and filters.search:
             order = self.index.search(filters.search)
@@ -170,10 +162,7 @@ class FacetCounter:
                 "bands": bands}
 
     def total(self, filters):
-        if filters.on_offer:
-            return int(self.matching(filters).sum())
-        return self.index.remembered(("total", self._key(filters)),
-                                     lambda: int(self.matching(filters).sum()))
+        return int(self.matching(filters).sum())
 
     def _grouped(self, filters, column):
         values, counts = np.unique(getattr(self.index, column)[self.matching(filters)],

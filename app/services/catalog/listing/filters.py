@@ -2,12 +2,11 @@
 validated value, and back into links."""
 from dataclasses import dataclass, field, replace
 
-from flask import current_app
 from sqlalchemy import select
 
-from app.caching.ttl_cache import cached, make_key
 from app.extensions import db
 from app.models.catalog import Category, Product, ProductVariant
+from app.services.catalog.changes import cached
 from app.services.catalog.search import SearchQuery, parse_query
 
 SORTS = {
@@ -19,12 +18,6 @@ MAX_PRICE_CENTS = 100_000_000  # 1,000,000.00: above any product, and far inside
 MAX_PAGE = 1_000_000  # bigger numbers are clamped to the last page anyway
 # Which fields the multi-valued query parameters fill.
 MULTI = {"color": "colors", "size": "sizes", "brand": "brands"}
-
-
-def cache_seconds():
-    """How long counts, facets and the filter vocabulary may be reused (0 under tests)."""
-    default = 0 if current_app.testing else 45
-    return current_app.config.get("LISTING_CACHE_SECONDS", default)
 
 
 @dataclass(frozen=True)
@@ -106,7 +99,7 @@ def major_units(cents):
 
 def vocabulary():
     """Categories, colours, sizes and brands that exist: what filters may name."""
-    return cached(make_key("listing-vocabulary"), cache_seconds(), _load_vocabulary)
+    return cached("listing-vocabulary", (), _load_vocabulary)
 
 
 def _load_vocabulary():

@@ -2,16 +2,14 @@
 
 At 100k products every facet count was a scan of the matching products in SQL, and a search
 ran its MATCH again for each count. One snapshot per process answers all of them with a few
-NumPy operations instead, and a search matches once. The snapshot is exactly as fresh as those
-cached counts were (cache_seconds(): 45 s in production, rebuilt for every request under
-tests), and nothing a purchase depends on is read from it: a page's cards are read fresh by id
-and re-checked for visibility (cards.visible_cards); the product page and the cart read their
-own prices and stock.
+NumPy operations instead, and a search matches once. A snapshot belongs to one generation of
+the catalogue (app/services/catalog/changes.py), so any write shoppers can see is in the next
+request's snapshot; nothing a purchase depends on is read from it: the product page and the
+cart read their own prices and stock.
 """
 import logging
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import chain
@@ -20,30 +18,18 @@ import numpy as np
 from flask import current_app, g
 from sqlalchemy import case, func, select
 
-from app.caching.ttl_cache import cached, make_key
+from app import caching
 from app.db.rows import raw_rows
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.catalog import Event, EventProduct, Product, ProductVariant
-from app.services.catalog import search
-from app.services.catalog.changes import catalog_version
-from app.services.catalog.listing.filters import cache_seconds
+from app.services.catalog import changes, search
 from app.services.catalog.visibility import visible_products
 
 log = logging.getLogger(__name__)
 
 NO_CODE = -1  # no brand, colour or size
-SEARCHES_KEPT = 512  # matches of this many recent searches per snapshot (and per process)
-ANSWERS_KEPT = 4096  # totals and page ids of this many recent listings per snapshot
-# A stale snapshot is served while a fresh one is built in the background; past this many
-# TTLs (a process that sat idle) it is rebuilt before answering.
-STALE_TTLS = 4
-# An unchanged catalogue keeps its snapshot (see catalog_version()), yet it is built anew at
-# least this often, so a change the counter missed is never served for longer.
-REBUILD_TTLS = 20
-# Keys in the shared TTL cache; made once, not on every request.
-_GENERATION_KEY = make_key("catalog-index-generation")
-_EPOCH_KEY = make_key("catalog-search-epoch")
+SEARCHES_KEPT = 512  # matches of this many recent searches per snapshot
 
 # No NULLs come back (coalesce), so columns become arrays in one C loop each. Read as raw
 # DB-API rows (see rows.raw_rows): plain ints, strings and floats that need no result processing.
@@ -104,11 +90,7 @@ class CatalogIndex:
     _sorted_ids: np.ndarray = field(repr=False)  # ids[_by_id]
     _orders: dict = field(default_factory=dict, repr=False)
     _searches: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    _matches: "MatchCache | None" = field(default=None, repr=False)
-    _answers: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    version: int | None = None  # catalog_version() when it was built
-    rebuilt_at: float = 0.0  # built_at of the build itself; built_at moves when re-stamped
 
     def __len__(self):
         return len(self.ids)
@@ -153,22 +135,6 @@ class CatalogIndex:
             return np.lexsort((self.ids, self.sold))[::-1]
         return np.arange(len(self.ids))[::-1]  # newest: created_at, then id, descending
 
-    def remembered(self, key, compute):
-        """compute() once per snapshot for `key` (a cached snapshot's answers never change;
-        one built for a single request, with caching off, keeps nothing)."""
-        if self.generation is None:
-            return compute()
-        with self._lock:
-            if key in self._answers:
-                self._answers.move_to_end(key)
-                return self._answers[key]
-        value = compute()
-        with self._lock:
-            self._answers[key] = value
-            while len(self._answers) > ANSWERS_KEPT:
-                self._answers.popitem(last=False)
-        return value
-
     def search(self, query):
         """Positions of the visible products matching `query`, best match first."""
         key = query.text
@@ -176,12 +142,7 @@ class CatalogIndex:
             if key in self._searches:
                 self._searches.move_to_end(key)
                 return self._searches[key]
-        found = self._matches.get(key) if self._matches is not None else None
-        if found is None:
-            found = _match(query)
-            if self._matches is not None:
-                self._matches.put(key, found)
-        ids, scores = found
+        ids, scores = _match(query)
         positions, present = self.positions(ids)
         ids, scores = ids[present], scores[present]
         best_first = positions[np.lexsort((-ids, scores))]  # best score, then newest id
@@ -199,39 +160,8 @@ def _match(query):
     return flat[0::2].astype(np.int64), flat[1::2]
 
 
-class MatchCache:
-    """Full-text matches by query, kept cache_seconds() each, across snapshot renewals.
-
-    A renewed snapshot keeps the searches of the last minute: matching (bm25 over thousands
-    of rows for a common word) is the costly part of a search, and every query's entry
-    expires on its own clock, so they are not all recomputed at once when the snapshot is.
-    ttl_cache.clear() starts a new epoch, which empties it.
-    """
-
-    def __init__(self, ttl, epoch=None):
-        self.ttl, self.epoch = ttl, epoch
-        self._lock = threading.Lock()
-        self._entries = OrderedDict()  # query -> (expires_at, (ids, scores))
-
-    def get(self, key):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] < time.monotonic():
-                return None
-            self._entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key, value):
-        with self._lock:
-            self._entries[key] = (time.monotonic() + self.ttl, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > SEARCHES_KEPT:
-                self._entries.popitem(last=False)
-
-
-def build(generation=None, now=None, matches=None, version=None):
-    """A snapshot of the visible catalogue, read in three queries (after `version`, read in
-    the same transaction)."""
+def build(generation=None, now=None):
+    """A snapshot of the visible catalogue, read in three queries."""
     started = time.perf_counter()
     rows = raw_rows(_PRODUCTS)
     columns = list(zip(*rows, strict=True)) if rows else [()] * 9
@@ -251,9 +181,7 @@ def build(generation=None, now=None, matches=None, version=None):
         colors=(), sizes=(), event_position=np.empty(0, dtype=np.int64),
         event_starts=np.empty(0, dtype="datetime64[us]"),
         event_ends=np.empty(0, dtype="datetime64[us]"), _by_id=by_id, _sorted_ids=ids[by_id],
-        _matches=matches, version=version,
     )
-    index.rebuilt_at = index.built_at
     _add_variants(index, raw_rows(_VARIANTS))
     _add_events(index, db.session.connection().execute(
         _EVENT_PRODUCTS.where(Event.ends_at > (now or utcnow()))).all())
@@ -287,81 +215,33 @@ def _add_events(index, rows):
 
 
 class _Holder:
-    """One app's snapshot in this process, and the refresh of it."""
+    """One app's snapshot in this process: the first request of a new generation builds it,
+    the others wait and share it."""
 
     def __init__(self):
         self.index = None
         self.lock = threading.Lock()
-        self.refreshing = False
-        self.matches = None
 
-    def get(self, app, generation, ttl, epoch=None):
+    def get(self, generation):
         index = self.index
-        if generation is None:  # no caching: a snapshot of this moment
-            return build()
         if index is not None and index.generation == generation:
             return index
-        if self.matches is None or (self.matches.ttl, self.matches.epoch) != (ttl, epoch):
-            self.matches = MatchCache(ttl, epoch)
-        fresh_enough = index is not None and (
-            time.monotonic() - index.built_at < STALE_TTLS * ttl)
-        if fresh_enough and not app.testing:
-            self._refresh_in_background(app, generation, ttl)
-            return index
-        with self.lock:  # the first caller builds; the others wait and reuse its snapshot
-            if self.index is None or self.index.generation != generation:
-                self.index = self._renewed(generation, ttl)
-            return self.index
-
-    def _renewed(self, generation, ttl):
-        """The snapshot for `generation`: the current one if the catalogue has not changed
-        since it was built (re-stamped, not rebuilt), else a new build."""
-        version = catalog_version()  # first: a change made during the build shows next time
-        index = self.index
-        if (index is not None and version is not None and index.version == version
-                and time.monotonic() - index.rebuilt_at < REBUILD_TTLS * ttl):
-            index._matches = self.matches  # a new epoch forgets the searches (ttl_cache.clear())
-            index.built_at = time.monotonic()
-            index.generation = generation
-            return index
-        return build(generation, matches=self.matches, version=version)
-
-    def _refresh_in_background(self, app, generation, ttl):
         with self.lock:
-            if self.refreshing:
-                return
-            self.refreshing = True
-
-        def refresh():
-            try:
-                with app.app_context():
-                    try:
-                        self.index = self._renewed(generation, ttl)
-                    finally:
-                        db.session.remove()
-            except Exception:  # the stale snapshot stays; the next request tries again
-                log.exception("catalogue index refresh failed")
-            finally:
-                self.refreshing = False
-
-        threading.Thread(target=refresh, daemon=True, name="catalog-index").start()
+            if self.index is None or self.index.generation != generation:
+                self.index = build(generation)
+            return self.index
 
 
 def current_index():
-    """This process's snapshot: one per request, renewed when the cache generation turns.
-
-    The generation is a value in the shared TTL cache, so it expires with the counts' TTL and
-    ttl_cache.clear() (after a bulk import, say) renews every process's snapshot at once.
-    """
+    """This process's snapshot for the catalogue's generation (app/services/catalog/changes.py):
+    rebuilt after any write shoppers can see, so it is as fresh as the pages it feeds. With
+    caching off, a snapshot of this moment for this request alone."""
     index = g.get("_catalog_index")
     if index is None:
-        ttl = cache_seconds()
-        generation = epoch = None
-        if ttl > 0:
-            generation = cached(_GENERATION_KEY, ttl, lambda: uuid.uuid4().hex)
-            # Changes only when ttl_cache.clear() drops it (a day is merely an upper bound).
-            epoch = cached(_EPOCH_KEY, 86400, lambda: uuid.uuid4().hex)
-        app = current_app._get_current_object()
-        holder = app.extensions.setdefault("catalog_index", _Holder())
-        index = g._catalog_index = holder.get(app, generation, ttl, epoch)
+        if caching.enabled():
+            holder = current_app.extensions.setdefault("catalog_index", _Holder())
+            index = holder.get(changes.generation())
+        else:
+            index = build()
+        g._catalog_index = index
     return index

@@ -11,7 +11,6 @@ from app.services.catalog.listing.facets import FacetCounter
 from app.services.catalog.listing.filters import (  # noqa: F401 (the listing's public names)
     SORTS,
     ListingFilters,
-    cache_seconds,
     filters_from,
     major_units,
     vocabulary,
