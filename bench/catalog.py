@@ -216,11 +216,12 @@ def cpu_seconds(pid, database=None, redis=False):
     the PostgreSQL backends serving `database` (their title reads "postgres: [cluster:] user
     database client state"); pooled connections keep their backends for the whole run, so
     differences are what a run cost (only one server is under load at a time; other
-    databases' backends are not counted). redis: the whole redis-server process (what else
-    uses it counts too).
+    databases' backends are not counted); by backend ({pid: seconds}), since a backend that
+    exits takes its CPU time with it (see cpu_used). redis: the whole redis-server process
+    (what else uses it counts too).
     """
     ticks = os.sysconf("SC_CLK_TCK")
-    seconds = {"server": 0.0, **({"database": 0.0} if database else {}),
+    seconds = {"server": 0.0, **({"database": {}} if database else {}),
                **({"redis": 0.0} if redis else {})}
     backend = re.compile(rf"^postgres: (?:\S+: )?\S+ {re.escape(database or '')} ")
     for entry in os.listdir("/proc"):
@@ -241,10 +242,23 @@ def cpu_seconds(pid, database=None, redis=False):
                 with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
                     title = cmdline.read().split(b"\0")[0].decode(errors="replace")
                 if backend.match(title):
-                    seconds["database"] += own
+                    seconds["database"][int(entry)] = own
         except (OSError, IndexError, ValueError):
             continue
     return seconds
+
+
+def cpu_used(before, after):
+    """CPU seconds between two cpu_seconds(). A backend gone by `after` counts nothing (its
+    last part is lost: a pool closing a connection, a recycled worker); one new since counts
+    all its time."""
+    used = {}
+    for key, value in after.items():
+        if isinstance(value, dict):
+            used[key] = sum(t - before[key].get(pid, 0.0) for pid, t in value.items())
+        else:
+            used[key] = value - before[key]
+    return used
 
 
 @dataclass
@@ -363,8 +377,7 @@ class Server:
         result = run(name, self.url, request, clients=args.clients, duration=duration,
                      warmup=warmup, setup=setup)
         after, client = self.cpu(), own_cpu_seconds() - client
-        return result, Cpu({k: after[k] - before[k] for k in after}, client,
-                           result.requests_sent)
+        return result, Cpu(cpu_used(before, after), client, result.requests_sent)
 
     def cpu(self):
         return cpu_seconds(self.process.pid, self.database, self.redis)
