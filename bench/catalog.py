@@ -503,7 +503,7 @@ def bench_database(db, size, args):
                 verdicts += f"   p95 < {p95_target} ms: {verdict(p95 < p95_target)}"
             indent = " " * (len(label) + 2)
             print(f"  {label}  {name:<28} {rps(c.app):8.1f} req/s   ceiling "
-                  f"{rps(c.ceiling):8.1f} req/s   ratio {c.ratio:.2f} (rounds "
+                  f"{rps(c.ceiling):8.1f} req/s   ratio {c.ratio:.3f} (rounds "
                   f"{min(c.round_ratios):.2f}-{max(c.round_ratios):.2f}; by CPU "
                   f"{c.ceiling_cpu.behind() / (c.app_cpu.behind() or 1):.2f})   {verdicts}")
             for side, result, used in (("", c.app, c.app_cpu),
@@ -572,7 +572,7 @@ def main():
           f"p95 under {P95_TARGET_MS['sqlite']} ms")
     for (kind, size), pages in figures.items():
         for name, (ratio, page_p95, target) in pages.items():
-            line = (f"  {kind:<10} {size:>7,}  {name:<28} ratio {ratio:.2f} "
+            line = (f"  {kind:<10} {size:>7,}  {name:<28} ratio {ratio:.3f} "
                     f"{verdict(ratio >= RATIO_TARGET)}")
             if target:
                 line += f"   p95 {page_p95:.1f} ms {verdict(page_p95 < target)}"
