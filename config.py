@@ -109,9 +109,9 @@ class Config:
     STOREFRONT_CACHE_SECONDS = _env_int("STOREFRONT_CACHE_SECONDS", 300)
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
 
-    # Embedded mode (no REDIS_URL): analytics events are buffered in the process and written
-    # in one transaction every ANALYTICS_FLUSH_SECONDS, off the request path. With Redis each
-    # event is a job instead. Off in tests, which then see every event written at once.
+    # Analytics events are buffered in the process and, every ANALYTICS_FLUSH_SECONDS, off the
+    # request path, written in one transaction (embedded mode) or handed to the workers as one
+    # job (with REDIS_URL). Off in tests, which then see every event written (or queued) at once.
     ANALYTICS_BUFFERED = _env_bool("ANALYTICS_BUFFERED", True)
     ANALYTICS_FLUSH_SECONDS = float(os.environ.get("ANALYTICS_FLUSH_SECONDS") or 1.0)
 

@@ -40,7 +40,7 @@ warm-up, as a running shop is: its caches hold what recent visitors asked for. T
 "first visit" lines time, one request at a time, pages nobody asked for before (new
 categories and price filters, new search words, new products): what a page costs when no
 cache can help. --server-env NAME=VALUE (repeatable) sets the environment of the Bazaar server
-only, e.g. LISTING_CACHE_SECONDS=0 to measure without its caches. --reuse keeps a catalogue
+only, e.g. STOREFRONT_CACHE_SECONDS=0 to measure without its cache layer. --reuse keeps a catalogue
 seeded by an earlier run when it holds the asked number of products. The whole default run
 (both databases at 100k, --reuse) takes about 8 minutes; seeding adds about 1.5 minutes each.
 """

@@ -287,9 +287,10 @@ def test_services_recording_is_a_job_the_worker_runs(app, in_app, product, monke
     assert eventually(in_app, counter(ProductCounter, product.id, "views"), 1) == 1
 
 
-# --- the embedded mode's buffer: recorded in the request, written in batches off it -------
+# --- the buffer: recorded in the request, written (or queued) in batches off it ----------
 
-buffered_only = pytest.mark.skipif(modes.SERVICES, reason="with Redis every event is a job")
+buffered_only = pytest.mark.skipif(
+    modes.SERVICES, reason="with Redis a flushed batch is a job the worker writes (tested below)")
 
 
 @pytest.fixture
@@ -424,3 +425,19 @@ def test_a_full_buffer_drops_the_oldest_and_says_so(app, in_app, product, caplog
     assert "2 oldest events dropped" in caplog.text
     # The three newest survived: 3 + 4 + 5 units.
     assert in_app(counter(ProductCounter, product.id, "purchases")) == 12
+
+
+@pytest.mark.services
+def test_with_redis_a_buffered_batch_is_one_job_the_worker_writes(held_app, in_app, product,
+                                                                 monkeypatch):
+    queued = []
+    enqueue = jobs.enqueue
+    monkeypatch.setattr(jobs, "enqueue", lambda name, *args, **kwargs: (
+        queued.append((name, len(args[0]))), enqueue(name, *args, **kwargs))[1])
+    client = held_app.test_client()
+    for _ in range(3):
+        client.get(f"/product/{product.slug}", headers={"User-Agent": IPHONE})
+    assert queued == []  # the page views themselves queued nothing
+    assert analytics_events.flush(held_app) == 3
+    assert queued == [("workers.analytics.store_events", 3)]
+    assert eventually(in_app, count_events, 3) == 3

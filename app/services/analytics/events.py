@@ -1,8 +1,9 @@
 """Engagement analytics: append-only events plus counters kept current for dashboards.
 
-Recording must never slow or break a page: with Redis it is a job; in the embedded mode it
-is buffered in the process and written in batches by one flusher thread (ANALYTICS_BUFFERED,
-every ANALYTICS_FLUSH_SECONDS), or written inline when buffering is off (tests). Either way a
+Recording must never slow or break a page: events are buffered in the process and handed on
+in batches by one flusher thread (ANALYTICS_BUFFERED, every ANALYTICS_FLUSH_SECONDS): with
+Redis as one job per batch for the workers, without it written by the flusher itself. With
+buffering off (tests) each event is a job, or is written inline without Redis. Either way a
 failure is logged and forgotten.
 """
 import atexit
@@ -46,7 +47,7 @@ _buffers_lock = threading.Lock()
 
 def record(kind, *, user_id=None, visitor_key=None, product_id=None, shop_id=None, quantity=1,
            amount_cents=0, user_agent=None, country=None):
-    """Record one event (a job with Redis, buffered or inline otherwise). Never raises."""
+    """Record one event (buffered; else a job with Redis, or written inline). Never raises."""
     try:
         event = {
             "kind": str(AnalyticsKind(kind)), "user_id": user_id,
@@ -58,12 +59,12 @@ def record(kind, *, user_id=None, visitor_key=None, product_id=None, shop_id=Non
             "user_agent": user_agent[:512] if isinstance(user_agent, str) else "",
             "country": country_code(country),
         }
-        if jobs.is_async:
-            jobs.enqueue("workers.analytics.store_event", event, queue="default")
-        elif current_app.config.get("ANALYTICS_BUFFERED"):
+        if current_app.config.get("ANALYTICS_BUFFERED"):
             # When it happened, not when the flusher gets to it (also picks the visitor's day).
             event["created_at"] = utcnow()
             event_buffer(current_app._get_current_object()).add(event)
+        elif jobs.is_async:
+            jobs.enqueue("workers.analytics.store_event", event, queue="default")
         else:
             _store_inline(event)
     except Exception:  # analytics are never worth a failed page
@@ -284,7 +285,11 @@ class EventBuffer:
                 return 0
             with self.app.app_context():
                 try:
-                    return _write_batch(batch)
+                    if jobs.is_async:
+                        # One job per batch: a page view costs the page nothing in Redis.
+                        jobs.enqueue("workers.analytics.store_events", batch, queue="default")
+                        return len(batch)
+                    return write_batch(batch)
                 except Exception:
                     db.session.rollback()
                     log.exception("analytics batch of %d events dropped", len(batch))
@@ -317,7 +322,7 @@ class EventBuffer:
                 log.exception("analytics events lost at exit")
 
 
-def _write_batch(batch):
+def write_batch(batch):
     """store_events for the whole batch; if one row breaks a constraint (a product purged
     since it was viewed), retry event by event so only the bad ones are lost."""
     try:
