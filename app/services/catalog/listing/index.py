@@ -68,7 +68,6 @@ class CatalogIndex:
     """Columns of the visible products, by position (oldest first), and of their variants."""
 
     generation: str | None
-    built_at: float
     ids: np.ndarray
     category: np.ndarray
     subcategory: np.ndarray
@@ -171,7 +170,7 @@ def build(generation=None, now=None):
     brand, brands = _codes(columns[5])
     by_id = np.argsort(ids, kind="stable")
     index = CatalogIndex(
-        generation=generation, built_at=time.monotonic(), ids=ids,
+        generation=generation, ids=ids,
         category=np.array(columns[1], dtype=np.int64),
         subcategory=np.array(columns[2], dtype=np.int64),
         price=np.where(on_sale, sale, regular), on_sale=on_sale, brand=brand, brands=brands,
